@@ -1,0 +1,123 @@
+import type { EventEmitter } from 'node:events'
+import type { Duplex } from 'node:stream'
+import type { StorageFactory } from './storage-types.js'
+
+export type Callback<T = void> = (err: Error | null, value?: T) => void
+
+/** hypercore-protocol 8's stream: one Noise-encrypted connection multiplexing cores by discovery key. */
+export interface ProtocolStream extends Duplex {
+  readonly publicKey: Buffer | null
+  readonly remotePublicKey: Buffer | null
+  readonly channelCount: number
+  readonly destroyed: boolean
+  /** Close the channel of one discovery key (tells the remote we do not have it). */
+  close(discoveryKey: Buffer): void
+  /** End the stream once every channel is closed. */
+  finalize(): void
+  opened(key: Buffer): boolean
+  remoteOpened(key: Buffer): boolean
+  setKeepAlive(ms: number): void
+  on(event: 'discovery-key', listener: (discoveryKey: Buffer) => void): this
+  on(event: 'handshake', listener: () => void): this
+  on(event: string | symbol, listener: (...args: never[]) => void): this
+}
+
+export interface ProtocolOptions {
+  live?: boolean
+  encrypted?: boolean
+  noise?: boolean
+  keepAlive?: boolean
+  timeout?: number | false
+  keyPair?: { publicKey: Buffer; secretKey: Buffer }
+  onauthenticate?: (remotePublicKey: Buffer, done: (err?: Error | null) => void) => void
+  ondiscoverykey?: (discoveryKey: Buffer) => void
+  onchannelclose?: (discoveryKey: Buffer, publicKey: Buffer) => void
+}
+
+/** Options hypercore 9's `replicate()` accepts, besides the protocol stream's own. */
+export interface ReplicationOptions extends ProtocolOptions {
+  stream?: ProtocolStream
+  download?: boolean
+  upload?: boolean
+  sparse?: boolean
+  ack?: boolean
+  /** hypercore 9 spells it `encrypt` in places; both are passed through. */
+  encrypt?: boolean
+}
+
+export interface GetOptions {
+  wait?: boolean
+  timeout?: number
+  valueEncoding?: unknown
+  ifAvailable?: boolean
+}
+
+/** The options hypercore 9's constructor takes (corestore passes unknown ones through too). */
+export interface HypercoreOptions {
+  createIfMissing?: boolean
+  overwrite?: boolean
+  valueEncoding?: string | { encode(value: unknown): Buffer; decode(buf: Buffer): unknown }
+  sparse?: boolean
+  eagerUpdate?: boolean
+  secretKey?: Buffer | null
+  storeSecretKey?: boolean
+  storageCacheSize?: number
+  onwrite?: (index: number, data: Buffer, peer: unknown, cb: Callback) => void
+  stats?: boolean
+  live?: boolean
+  extensions?: string[]
+  cache?: { data?: unknown; tree?: unknown }
+  noiseKeyPair?: { publicKey: Buffer; secretKey: Buffer }
+  [option: string]: unknown
+}
+
+/** A hypercore 9 feed: an append-only, signed log. */
+export interface Hypercore<Block = Buffer> extends EventEmitter {
+  readonly key: Buffer | null
+  readonly discoveryKey: Buffer | null
+  readonly secretKey: Buffer | null
+  readonly writable: boolean
+  readonly readable: boolean
+  readonly opened: boolean
+  readonly closed: boolean
+  readonly closing: boolean
+  readonly length: number
+  readonly byteLength: number
+  readonly sparse: boolean
+  readonly live: boolean
+  readonly peers: unknown[]
+  readonly ifAvailable: { wait(): void; continue(): void; ready(cb: () => void): void }
+
+  ready(cb?: Callback): void
+  close(cb?: Callback): void
+  append(data: Block | Block[], cb?: Callback<number>): void
+  get(index: number, cb: Callback<Block>): void
+  get(index: number, opts: GetOptions, cb: Callback<Block>): void
+  getBatch(start: number, end: number, cb: Callback<Block[]>): void
+  getBatch(start: number, end: number, opts: GetOptions, cb: Callback<Block[]>): void
+  head(cb: Callback<Block>): void
+  head(opts: GetOptions, cb: Callback<Block>): void
+  has(index: number): boolean
+  has(start: number, end: number): boolean
+  download(range?: { start?: number; end?: number; linear?: boolean }, cb?: Callback): unknown
+  undownload(range: unknown): void
+  update(cb: Callback): void
+  update(opts: { minLength?: number; ifAvailable?: boolean; hash?: boolean } | number, cb: Callback): void
+  seek(byteOffset: number, cb: Callback<number>): void
+  clear(start: number, end?: number, cb?: Callback): void
+  replicate(isInitiator: boolean, opts?: ReplicationOptions): ProtocolStream
+  createReadStream(opts?: {
+    start?: number
+    end?: number
+    live?: boolean
+    snapshot?: boolean
+    tail?: boolean
+  }): NodeJS.ReadableStream
+  createWriteStream(opts?: { maxBlockSize?: number }): NodeJS.WritableStream
+  setDownloading(downloading: boolean): void
+  setUploading(uploading: boolean): void
+  registerExtension(name: string, handlers: Record<string, unknown>): unknown
+  stats: unknown
+}
+
+export type HypercoreConstructor = (storage: StorageFactory, key: Buffer | null, opts?: HypercoreOptions) => Hypercore

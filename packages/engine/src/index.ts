@@ -1,0 +1,27 @@
+export type {
+  Callback,
+  GetOptions,
+  Hypercore,
+  HypercoreConstructor,
+  HypercoreOptions,
+  ProtocolOptions,
+  ProtocolStream,
+  ReplicationOptions,
+} from './hypercore-types.js'
+export {
+  createHypercore,
+  createProtocolStream,
+  HypercoreProtocol,
+  isProtocolStream,
+  RandomAccessStorageClass,
+  randomAccessFile,
+  randomAccessMemory,
+} from './load.js'
+export * as engine from './promise.js'
+export type {
+  RandomAccessStorage,
+  StorageCallback,
+  StorageFactory,
+  StorageHandlers,
+  StorageRequest,
+} from './storage-types.js'

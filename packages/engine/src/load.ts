@@ -1,0 +1,30 @@
+import { createRequire } from 'node:module'
+import type { HypercoreConstructor, ProtocolOptions, ProtocolStream } from './hypercore-types.js'
+import type { RandomAccessStorage, StorageHandlers } from './storage-types.js'
+
+// The engine packages are CommonJS without types: load them once, here, and give them their types.
+const require = createRequire(import.meta.url)
+
+interface ProtocolConstructor {
+  new (isInitiator: boolean, opts?: ProtocolOptions): ProtocolStream
+  isProtocolStream(value: unknown): boolean
+  keyPair(seed?: Buffer): { publicKey: Buffer; secretKey: Buffer }
+}
+
+type StorageClass = new (handlers?: StorageHandlers) => RandomAccessStorage
+type FileStorage = (filename: string, opts?: { directory?: string; truncate?: boolean }) => RandomAccessStorage
+type MemoryStorage = (name?: string) => RandomAccessStorage
+
+export const createHypercore = require('hypercore') as HypercoreConstructor
+export const HypercoreProtocol = require('hypercore-protocol') as ProtocolConstructor
+export const RandomAccessStorageClass = require('random-access-storage') as StorageClass
+export const randomAccessFile = require('random-access-file') as FileStorage
+export const randomAccessMemory = require('random-access-memory') as MemoryStorage
+
+export function createProtocolStream(isInitiator: boolean, opts?: ProtocolOptions): ProtocolStream {
+  return new HypercoreProtocol(isInitiator, opts)
+}
+
+export function isProtocolStream(value: unknown): value is ProtocolStream {
+  return HypercoreProtocol.isProtocolStream(value)
+}

@@ -1,0 +1,100 @@
+import { KeychainError } from './errors.js'
+import { sodium } from './sodium.js'
+
+export const MASTER_KEY_LENGTH = 32
+export const PUBLIC_KEY_LENGTH = 32
+export const SECRET_KEY_LENGTH = 64
+
+/** What corestore 5 feeds BLAKE2b before the name: the namespace `corestore`, prefixed by its length. */
+const CORESTORE_PREFIX = Buffer.from('9\ncorestore', 'ascii')
+const HYPERCORE = Buffer.from('hypercore', 'ascii')
+
+export interface KeyPair {
+  publicKey: Buffer
+  secretKey: Buffer
+}
+
+/** A core name: a string (its UTF-8 bytes are used) or raw bytes. */
+export type Name = string | Uint8Array
+
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array
+}
+
+/**
+ * Checks a master key: exactly 32 bytes.
+ * @throws {KeychainError} `INVALID_MASTER_KEY`
+ */
+export function assertMasterKey(masterKey: unknown, argument = 'masterKey'): asserts masterKey is Uint8Array {
+  if (!isBytes(masterKey)) {
+    throw new KeychainError(
+      'INVALID_MASTER_KEY',
+      `${argument} must be a Buffer or Uint8Array of ${MASTER_KEY_LENGTH} bytes`,
+    )
+  }
+  if (masterKey.byteLength !== MASTER_KEY_LENGTH) {
+    throw new KeychainError(
+      'INVALID_MASTER_KEY',
+      `${argument} must be ${MASTER_KEY_LENGTH} bytes, got ${masterKey.byteLength}`,
+    )
+  }
+}
+
+/**
+ * The bytes a name stands for: UTF-8 for a string, the bytes themselves otherwise.
+ * @throws {KeychainError} `INVALID_NAME` for an empty name or a value that is neither
+ */
+export function nameToBytes(name: unknown, argument = 'name'): Buffer {
+  if (typeof name === 'string') {
+    if (name.length === 0) throw new KeychainError('INVALID_NAME', `${argument} must not be empty`)
+    return Buffer.from(name, 'utf8')
+  }
+  if (isBytes(name)) {
+    if (name.byteLength === 0) throw new KeychainError('INVALID_NAME', `${argument} must not be empty`)
+    return Buffer.from(name.buffer, name.byteOffset, name.byteLength)
+  }
+  throw new KeychainError('INVALID_NAME', `${argument} must be a string or a Buffer/Uint8Array`)
+}
+
+/**
+ * corestore 5's seed for a name: BLAKE2b-256 keyed by the master key over `"9\ncorestore" ‖ name`.
+ * @throws {KeychainError} `INVALID_MASTER_KEY`, `INVALID_NAME`
+ */
+export function deriveSeed(masterKey: Uint8Array, name: Name): Buffer {
+  assertMasterKey(masterKey)
+  const nameBytes = nameToBytes(name)
+  const seed = Buffer.allocUnsafe(32)
+  sodium.crypto_generichash_batch(seed, [CORESTORE_PREFIX, nameBytes], masterKey)
+  return seed
+}
+
+/** The ed25519 key pair whose seed is `seed` (32 bytes). */
+export function keyPairFromSeed(seed: Uint8Array): KeyPair {
+  if (!isBytes(seed) || seed.byteLength !== 32) {
+    throw new KeychainError('INVALID_KEY', 'seed must be 32 bytes')
+  }
+  const publicKey = Buffer.allocUnsafe(PUBLIC_KEY_LENGTH)
+  const secretKey = Buffer.allocUnsafe(SECRET_KEY_LENGTH)
+  sodium.crypto_sign_seed_keypair(publicKey, secretKey, seed)
+  return { publicKey, secretKey }
+}
+
+/**
+ * Hypercore's discovery key: BLAKE2b-256 of `hypercore`, keyed by the public key.
+ * @throws {KeychainError} `INVALID_KEY` unless `publicKey` is 32 bytes
+ */
+export function discoveryKey(publicKey: Uint8Array): Buffer {
+  if (!isBytes(publicKey) || publicKey.byteLength !== PUBLIC_KEY_LENGTH) {
+    throw new KeychainError('INVALID_KEY', `publicKey must be ${PUBLIC_KEY_LENGTH} bytes`)
+  }
+  const out = Buffer.allocUnsafe(32)
+  sodium.crypto_generichash_batch(out, [HYPERCORE], publicKey)
+  return out
+}
+
+/** `n` cryptographically random bytes. */
+export function randomBytes(n: number): Buffer {
+  const out = Buffer.allocUnsafe(n)
+  sodium.randombytes_buf(out)
+  return out
+}

@@ -1,0 +1,15 @@
+export {
+  assertMasterKey,
+  deriveSeed,
+  discoveryKey,
+  type KeyPair,
+  keyPairFromSeed,
+  MASTER_KEY_LENGTH,
+  type Name,
+  nameToBytes,
+  PUBLIC_KEY_LENGTH,
+  randomBytes,
+  SECRET_KEY_LENGTH,
+} from './derive.js'
+export { KeychainError, type KeychainErrorCode } from './errors.js'
+export { Keychain } from './keychain.js'

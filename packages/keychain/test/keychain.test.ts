@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { deriveSeed, discoveryKey, Keychain, KeychainError, keyPairFromSeed } from '@corestore/keychain'
+
+interface Vector {
+  label: string
+  name: { utf8: string } | { hex: string }
+  publicKey: string
+  secretKey: string
+  discoveryKey: string
+}
+
+// Computed once by corestore 5.8.2 itself (tests-e2e recomputes them live against the package).
+const fixture = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8')) as {
+  masterKey: string
+  vectors: Vector[]
+}
+const masterKey = Buffer.from(fixture.masterKey, 'hex')
+const nameOf = (v: Vector) => ('utf8' in v.name ? v.name.utf8 : Buffer.from(v.name.hex, 'hex'))
+
+for (const v of fixture.vectors) {
+  test(`derives corestore 5.8.2's keys for the ${v.label}`, () => {
+    const keychain = new Keychain(masterKey)
+    const { publicKey, secretKey } = keychain.keyPair(nameOf(v))
+    assert.equal(publicKey.toString('hex'), v.publicKey)
+    assert.equal(secretKey.toString('hex'), v.secretKey)
+    assert.equal(discoveryKey(publicKey).toString('hex'), v.discoveryKey)
+  })
+}
+
+test('a string name and its UTF-8 bytes derive the same key pair', () => {
+  const keychain = new Keychain(masterKey)
+  const name = 'héllo ✓'
+  assert.deepEqual(keychain.keyPair(name), keychain.keyPair(new TextEncoder().encode(name)))
+})
+
+test('the seed is what deriveSeed computes, and the key pair comes from it', () => {
+  const keychain = new Keychain(masterKey)
+  const seed = deriveSeed(masterKey, 'default')
+  assert.deepEqual(keychain.seed('default'), seed)
+  assert.deepEqual(keychain.keyPair('default'), keyPairFromSeed(seed))
+  assert.equal(seed.length, 32)
+})
+
+test('different master keys derive different keys for the same name', () => {
+  const a = new Keychain(Keychain.generateMasterKey())
+  const b = new Keychain(Keychain.generateMasterKey())
+  assert.notDeepEqual(a.keyPair('default').publicKey, b.keyPair('default').publicKey)
+})
+
+test('generateMasterKey gives 32 fresh random bytes', () => {
+  const a = Keychain.generateMasterKey()
+  assert.equal(a.length, 32)
+  assert.notDeepEqual(a, Keychain.generateMasterKey())
+})
+
+test('the keychain keeps its own copy of the master key', () => {
+  const key = Buffer.from(masterKey)
+  const keychain = new Keychain(key)
+  key.fill(0)
+  assert.equal(keychain.keyPair('default').publicKey.toString('hex'), fixture.vectors[0]?.publicKey)
+})
+
+const badMasterKeys: [string, unknown][] = [
+  ['undefined', undefined],
+  ['a string', '00'.repeat(32)],
+  ['31 bytes', Buffer.alloc(31)],
+  ['33 bytes', Buffer.alloc(33)],
+  ['an array of numbers', Array.from({ length: 32 }, () => 0)],
+]
+for (const [label, value] of badMasterKeys) {
+  test(`a master key that is ${label} is refused with INVALID_MASTER_KEY naming masterKey`, () => {
+    assert.throws(
+      () => new Keychain(value as Uint8Array),
+      (err: unknown) =>
+        err instanceof KeychainError && err.code === 'INVALID_MASTER_KEY' && /masterKey/.test(err.message),
+    )
+  })
+}
+
+const badNames: [string, unknown][] = [
+  ['empty string', ''],
+  ['empty buffer', Buffer.alloc(0)],
+  ['number', 42],
+  ['null', null],
+  ['plain object', { name: 'default' }],
+]
+for (const [label, value] of badNames) {
+  test(`a name that is ${label} is refused with INVALID_NAME naming name`, () => {
+    const keychain = new Keychain(masterKey)
+    assert.throws(
+      () => keychain.keyPair(value as string),
+      (err: unknown) => err instanceof KeychainError && err.code === 'INVALID_NAME' && /name/.test(err.message),
+    )
+  })
+}
+
+test('discoveryKey refuses a public key that is not 32 bytes', () => {
+  assert.throws(
+    () => discoveryKey(Buffer.alloc(31)),
+    (err: unknown) => err instanceof KeychainError && err.code === 'INVALID_KEY',
+  )
+})
