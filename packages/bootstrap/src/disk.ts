@@ -1,0 +1,87 @@
+import { promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import { engine } from '@corestore/engine'
+import { CorestoreError } from '@corestore/errors'
+import { corePath } from './layout.js'
+import type { Storage } from './storage.js'
+
+const HEX2 = /^[0-9a-f]{2}$/
+const HEX64 = /^[0-9a-f]{64}$/
+
+/**
+ * The public key stored for a discovery key, or `null` when no core with it is on disk.
+ * Creates nothing: a peer asking for unknown discovery keys leaves no trace.
+ */
+export async function readStoredKey(storage: Storage, discoveryKey: Buffer): Promise<Buffer | null> {
+  const path = corePath(discoveryKey.toString('hex'), 'key')
+  if (storage.directory !== null) {
+    try {
+      const key = await fs.readFile(join(storage.directory, path))
+      return key.length === 32 ? key : null
+    } catch {
+      return null
+    }
+  }
+  const file = storage.file(path)
+  try {
+    const key = await engine.readMaybe(file, 0, 32)
+    return key ? Buffer.from(key) : null
+  } finally {
+    await engine.closeStorage(file).catch(() => {})
+  }
+}
+
+/**
+ * Whether a core with this discovery key is on disk (its `key` file holds 32 bytes).
+ * On a directory it costs one `stat` and no file descriptor; it never creates anything.
+ */
+export async function hasStoredCore(storage: Storage, discoveryKey: Buffer): Promise<boolean> {
+  if (storage.directory === null) return (await readStoredKey(storage, discoveryKey)) !== null
+  try {
+    const st = await fs.stat(join(storage.directory, corePath(discoveryKey.toString('hex'), 'key')))
+    return st.isFile() && st.size === 32
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The discovery keys of every core stored on disk (a core counts once its `key` file exists).
+ * @throws {CorestoreError} `LISTING_UNSUPPORTED` when the storage is a function, not a directory
+ */
+export async function* storedDiscoveryKeys(storage: Storage): AsyncGenerator<Buffer> {
+  const root = storage.directory
+  if (root === null) {
+    throw new CorestoreError('LISTING_UNSUPPORTED', 'storage is a function: only a directory store can list its cores')
+  }
+  for (const a of await subdirectories(root, HEX2)) {
+    for (const b of await subdirectories(join(root, a), HEX2)) {
+      for (const dk of await subdirectories(join(root, a, b), HEX64)) {
+        if (!dk.startsWith(a + b)) continue
+        if (await exists(join(root, a, b, dk, 'key'))) yield Buffer.from(dk, 'hex')
+      }
+    }
+  }
+}
+
+async function subdirectories(dir: string, pattern: RegExp): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true })
+    return entries
+      .filter((e) => e.isDirectory() && pattern.test(e.name))
+      .map((e) => e.name)
+      .sort()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.access(path)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,89 @@
+import { randomBytes as nodeRandomBytes } from 'node:crypto'
+import { constants, promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import { engine } from '@corestore/engine'
+import { CorestoreError } from '@corestore/errors'
+import { Keychain, MASTER_KEY_LENGTH } from '@corestore/keychain'
+import { MASTER_KEY_FILE } from './layout.js'
+import type { Storage } from './storage.js'
+
+/**
+ * The store's master key: loaded from `master_key`, or created there when the file does not exist.
+ * A file that exists with any other size than 32 bytes is never replaced: it is an error.
+ * @throws {CorestoreError} `CORRUPT_MASTER_KEY`
+ */
+export function loadMasterKey(storage: Storage): Promise<Buffer> {
+  return storage.directory === null ? loadFromStorage(storage) : loadFromDirectory(storage.directory)
+}
+
+async function loadFromDirectory(directory: string): Promise<Buffer> {
+  const file = join(directory, MASTER_KEY_FILE)
+  const existing = await readIfExists(file)
+  if (existing) return checked(existing, file)
+
+  // Write a temporary file, fsync it, then link it into place: the key appears whole or not at all,
+  // and a key another process created meanwhile is never overwritten (link fails with EEXIST).
+  await fs.mkdir(directory, { recursive: true })
+  const key = Keychain.generateMasterKey()
+  const tmp = join(directory, `${MASTER_KEY_FILE}.${nodeRandomBytes(6).toString('hex')}.tmp`)
+  const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
+  try {
+    await handle.writeFile(key)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await fs.link(tmp, file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    await fs.unlink(tmp)
+    return checked((await readIfExists(file)) ?? Buffer.alloc(0), file)
+  }
+  await fs.unlink(tmp)
+  await syncDirectory(directory)
+  return key
+}
+
+async function readIfExists(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw err
+  }
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const dir = await fs.open(directory, constants.O_RDONLY)
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
+}
+
+function checked(key: Buffer, file: string): Buffer {
+  if (key.length !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(file, key.length)
+  return key
+}
+
+async function loadFromStorage(storage: Storage): Promise<Buffer> {
+  const file = storage.file(MASTER_KEY_FILE)
+  try {
+    const size = await engine.statMaybe(file)
+    // A storage function cannot tell "absent" from "empty" (random-access-memory reports 0 for both),
+    // so an empty file is treated as absent; any other wrong size is damage and is left alone.
+    if (size === null || size === 0) {
+      const key = Keychain.generateMasterKey()
+      await engine.write(file, 0, key)
+      return key
+    }
+    if (size !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, size)
+    const key = await engine.readMaybe(file, 0, MASTER_KEY_LENGTH)
+    if (!key) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, 0)
+    return Buffer.from(key)
+  } finally {
+    await engine.closeStorage(file).catch(() => {})
+  }
+}

@@ -1,0 +1,35 @@
+import { type RandomAccessStorage, randomAccessFile, type StorageFactory } from '@corestore/engine'
+import { CorestoreError } from '@corestore/errors'
+
+/** What `new Corestore(storage)` accepts: a directory path, or a function from a file path to a storage. */
+export type StorageInput = string | StorageFactory
+
+/** The store's storage, normalised: one way to open a file, and the directory when there is one. */
+export interface Storage {
+  /** Open the file at `path` (relative to the store, `/`-separated). */
+  file(path: string): RandomAccessStorage
+  /** The store's directory when `storage` was a path; `null` for a storage function. */
+  readonly directory: string | null
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'a plain object' : typeof value
+}
+
+/**
+ * Normalise the `storage` argument as corestore 5 takes it.
+ * @throws {CorestoreError} `INVALID_STORAGE` for anything but a non-empty string or a function
+ */
+export function openStorage(storage: unknown): Storage {
+  if (typeof storage === 'string' && storage.length > 0) {
+    const directory = storage
+    return { directory, file: (path) => randomAccessFile(path, { directory }) }
+  }
+  if (typeof storage === 'function') {
+    const factory = storage as StorageFactory
+    return { directory: null, file: (path) => factory(path) }
+  }
+  throw CorestoreError.invalidStorage(typeof storage === 'string' ? 'an empty string' : describe(storage))
+}

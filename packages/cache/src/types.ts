@@ -1,0 +1,39 @@
+/** One cached value and how many holders reference it (0: passive, evictable). */
+export interface CacheEntry<V> {
+  readonly id: string
+  readonly value: V
+  readonly refs: number
+}
+
+export type EvictListener<V> = (id: string, value: V) => void
+
+/**
+ * What a corestore needs of its core cache. Values are opaque: the cache knows nothing of hypercore.
+ *
+ * - An entry with at least one reference is *active* and is never evicted.
+ * - An entry with none is *passive*; passive entries are bounded, and the cache evicts some
+ *   when there are too many, emitting `'evict'` with the entry (the store then closes it).
+ * - `delete` removes an entry without `'evict'`: the caller already knows it is gone.
+ */
+export interface CoreCache<V> {
+  /** Entries in the cache, active and passive. */
+  readonly size: number
+  readonly activeSize: number
+  readonly passiveSize: number
+  /** Look an entry up; counts as a use of a passive entry. */
+  get(id: string): V | undefined
+  has(id: string): boolean
+  /** Add a new entry as passive (no references). Replaces nothing: `id` must not be cached. */
+  set(id: string, value: V): void
+  /** Add one reference; returns the new count. A passive entry becomes active. */
+  ref(id: string): number
+  /** Drop one reference; returns the new count. At 0 the entry becomes passive (and evictable). */
+  unref(id: string): number
+  /** References held on `id` (0 when passive or absent). */
+  refs(id: string): number
+  delete(id: string): boolean
+  /** Every entry, active and passive, with its reference count. */
+  entries(): IterableIterator<CacheEntry<V>>
+  on(event: 'evict', listener: EvictListener<V>): this
+  off(event: 'evict', listener: EvictListener<V>): this
+}

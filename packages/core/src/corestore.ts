@@ -1,0 +1,207 @@
+import { EventEmitter } from 'node:events'
+import { openStorage, type StorageInput } from '@corestore/bootstrap'
+import type { CoreCache } from '@corestore/cache'
+import type { Hypercore, ProtocolStream, ReplicationOptions } from '@corestore/engine'
+import { CorestoreError } from '@corestore/errors'
+import { childName, Holdings, ROOT_NAME } from '@corestore/namespace'
+import { checkReplicateArguments } from '@corestore/replicator'
+import { type CorestoreOptions, type GetInput, parseGetInput, parseStoreOptions } from './options.js'
+import { StoreCore, type StoreListener } from './store.js'
+
+type Callback = (err: Error | null) => void
+
+/** Set by `namespace()` for the constructor it calls: views share their root's store. */
+let viewOf: { inner: StoreCore; parent: Corestore; name: string } | null = null
+
+/**
+ * A corestore: the root store, or a namespace view of one (`store.namespace('a')`).
+ * The API is corestore 5.8.2's; every method that takes a callback also returns a promise.
+ */
+export class Corestore extends EventEmitter {
+  /** The name this view's `default()` core derives from: `default` at the root, `a`, `a:b`… below. */
+  readonly name: string
+  /** The `storage` argument as given. */
+  readonly storage: StorageInput
+  readonly #inner: StoreCore
+  readonly #parent: Corestore | null
+  readonly #holdings: Holdings<Hypercore>
+  readonly #listener: StoreListener
+  #closing: Promise<void> | null = null
+  #closed = false
+
+  /**
+   * @param storage a directory path, or a function from a file path to a random-access-storage
+   *   (`random-access-memory` itself is one)
+   * @throws {CorestoreError} `INVALID_STORAGE`, `INVALID_OPTION`, `INVALID_MASTER_KEY`
+   */
+  constructor(storage: StorageInput, opts: CorestoreOptions = {}) {
+    super()
+    const view = viewOf
+    viewOf = null
+    if (view) {
+      this.#inner = view.inner
+      this.#parent = view.parent
+      this.name = view.name
+    } else {
+      this.#inner = new StoreCore(openStorage(storage), parseStoreOptions(opts))
+      this.#parent = null
+      this.name = ROOT_NAME
+    }
+    this.storage = storage
+    this.#holdings = new Holdings(this.#inner.cache)
+    this.#listener = {
+      onfeed: (core, options) => this.emit('feed', core, options),
+      onerror: (err) => {
+        if (this.listenerCount('error') > 0) this.emit('error', err)
+      },
+      ongone: (id, core) => {
+        if (this.#holdings.get(id) === core) this.#holdings.forget(id)
+      },
+    }
+    this.#inner.listeners.add(this.#listener)
+    // Many data structures listen to one store, as in corestore 5.
+    this.setMaxListeners(0)
+  }
+
+  /** The store's core cache (shared by every view). */
+  get cache(): CoreCache<Hypercore> {
+    return this.#inner.cache
+  }
+
+  /** corestore 5 compatibility: a view's `store` is itself. */
+  get store(): this {
+    return this
+  }
+
+  get opened(): boolean {
+    return this.#inner.opened && !this.closed
+  }
+
+  get closing(): boolean {
+    return this.#closing !== null
+  }
+
+  get closed(): boolean {
+    return this.#closed || (this.#parent !== null && this.#inner.closing)
+  }
+
+  /**
+   * Open the store: load (or create) the master key. Concurrent calls share one open.
+   * @throws {CorestoreError} `CORRUPT_MASTER_KEY` when `master_key` exists but is not 32 bytes
+   */
+  ready(cb?: Callback): Promise<void> {
+    return withCallback(this.#inner.open(), cb)
+  }
+
+  /** Same as `ready()` (corestore 5 is a nanoresource, which calls it `open`). */
+  open(cb?: Callback): Promise<void> {
+    return this.ready(cb)
+  }
+
+  /**
+   * A core, returned at once (it opens in the background; `await engine.ready(core)` or `core.ready(cb)`).
+   * @param opts a key (Buffer or hex), or `{ key }`, `{ discoveryKey }`, `{ keyPair }`, `{ name }`,
+   *   plus hypercore options; nothing for a new writable core
+   * @throws {CorestoreError} `STORE_NOT_READY`, `STORE_CLOSED`, `INVALID_KEY`, `INVALID_NAME`, `INVALID_OPTION`
+   */
+  get(opts?: GetInput): Hypercore {
+    this.#guard('get')
+    const { request, options } = parseGetInput(opts)
+    const identity = this.#inner.identify(request)
+    const core = this.#inner.get(identity, options)
+    if (this.#holdings.hold(identity.discoveryKey.toString('hex'), core) && core.opened) {
+      // An open core newly held by this view joins the view's streams.
+      this.#inner.replicator.offer(core)
+    }
+    return core
+  }
+
+  /** The core that bootstraps this view: derived from the view's name, the same after every restart. */
+  default(opts?: GetInput): Hypercore {
+    if (typeof opts === 'string' || opts instanceof Uint8Array) return this.get({ key: opts, name: this.name })
+    if (opts !== undefined && opts !== null && (typeof opts !== 'object' || Array.isArray(opts))) {
+      throw CorestoreError.invalidOption('opts', 'an options object or a key')
+    }
+    return this.get({ ...(opts ?? {}), name: this.name })
+  }
+
+  /**
+   * A view whose `default()` derives from `name` (joined to this view's name with `:`).
+   * @param name a string, a Buffer (its hex is used), or nothing for a random name
+   */
+  namespace(name?: string | Uint8Array): Corestore {
+    this.#guard('namespace', false)
+    viewOf = { inner: this.#inner, parent: this, name: childName(this.#parent ? this.name : null, name) }
+    try {
+      return new Corestore(this.storage)
+    } finally {
+      viewOf = null
+    }
+  }
+
+  /**
+   * One replication stream for every core this view holds (the root: every core held by anyone),
+   * cores opened later, and any stored core the remote asks for by discovery key.
+   */
+  replicate(isInitiator: boolean, opts?: ReplicationOptions): ProtocolStream {
+    this.#guard('replicate', false)
+    const streamOpts = checkReplicateArguments(isInitiator, opts)
+    const merged = { ...this.#inner.hypercoreDefaults, ...streamOpts }
+    if (this.#parent === null) {
+      const active = [...this.#inner.cache.entries()].filter((e) => e.refs > 0).map((e) => e.value)
+      return this.#inner.replicator.replicate(isInitiator, active, merged)
+    }
+    const holdings = this.#holdings
+    return this.#inner.replicator.replicate(isInitiator, [...holdings.values()], merged, (core) =>
+      holdings.has((core.discoveryKey as Buffer).toString('hex')),
+    )
+  }
+
+  /** The cores this view holds: hex discovery key → core. */
+  list(): Map<string, Hypercore> {
+    return this.#holdings.toMap()
+  }
+
+  /** Whether the core `opts` names is open in the store (held or passive). */
+  isLoaded(opts?: GetInput): boolean {
+    return this.#inner.cache.has(this.#idOf(opts))
+  }
+
+  /** Whether the core `opts` names is held by some view (active), rather than open only for peers. */
+  isExternal(opts?: GetInput): boolean {
+    return this.#inner.cache.refs(this.#idOf(opts)) > 0
+  }
+
+  /**
+   * Close this view. The root closes every core, every stream it made, and its views; a namespace
+   * view releases only the cores it holds. Safe to call more than once.
+   */
+  close(cb?: Callback): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#inner.listeners.delete(this.#listener)
+      this.#holdings.releaseAll()
+      try {
+        if (this.#parent === null) await this.#inner.close()
+      } finally {
+        this.#closed = true
+      }
+    })()
+    return withCallback(this.#closing, cb)
+  }
+
+  #idOf(opts: GetInput): string {
+    if (!this.#inner.opened) throw CorestoreError.notReady('isLoaded')
+    const { request } = parseGetInput(opts)
+    return this.#inner.identify(request).discoveryKey.toString('hex')
+  }
+
+  #guard(method: string, needsOpen = true): void {
+    if (this.#closing || this.#inner.closing) throw CorestoreError.closed()
+    if (needsOpen && !this.#inner.opened) throw CorestoreError.notReady(method)
+  }
+}
+
+function withCallback(promise: Promise<void>, cb?: Callback): Promise<void> {
+  if (cb) promise.then(() => cb(null), cb)
+  return promise
+}

@@ -1,0 +1,173 @@
+import { type CoreIdentity, coreStorage, hasStoredCore, loadMasterKey, type Storage } from '@corestore/bootstrap'
+import { type CoreCache, TwoTierCache } from '@corestore/cache'
+import {
+  createHypercore,
+  engine,
+  type Hypercore,
+  type HypercoreOptions,
+  type ReplicationOptions,
+} from '@corestore/engine'
+import { CorestoreError } from '@corestore/errors'
+import { discoveryKey, Keychain } from '@corestore/keychain'
+import { Replicator } from '@corestore/replicator'
+import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
+
+/** What the store tells its views about. */
+export interface StoreListener {
+  onfeed(core: Hypercore, options: GetOptions): void
+  onerror(err: Error): void
+  /** A core was closed or failed to open: views holding it forget it. */
+  ongone(id: string, core: Hypercore): void
+}
+
+/**
+ * The state every view of one store shares: storage, master key, cache, replication.
+ * Views (the `Corestore` objects) hold references; this owns the cores.
+ */
+export class StoreCore {
+  readonly storage: Storage
+  readonly cache: CoreCache<Hypercore>
+  readonly replicator: Replicator
+  readonly listeners = new Set<StoreListener>()
+  readonly #options: ParsedStoreOptions
+  #keychain: Keychain | null = null
+  #opening: Promise<void> | null = null
+  #closing: Promise<void> | null = null
+
+  constructor(storage: Storage, options: ParsedStoreOptions) {
+    this.storage = storage
+    this.#options = options
+    this.cache = options.coreCache ?? new TwoTierCache<Hypercore>({ maxSize: options.cacheSize })
+    // An evicted core is passive: nobody holds it, so closing it releases its files and memory.
+    this.cache.on('evict', (_id, core) => core.close((err) => err && this.#error(err)))
+    this.replicator = new Replicator({ lookup: (dk) => this.lookup(dk) })
+  }
+
+  /** Store-wide options, which corestore 5 also gives each replication stream. */
+  get hypercoreDefaults(): ReplicationOptions {
+    return this.#options.hypercore as ReplicationOptions
+  }
+
+  get opened(): boolean {
+    return this.#keychain !== null
+  }
+
+  get closing(): boolean {
+    return this.#closing !== null
+  }
+
+  open(): Promise<void> {
+    this.#opening ??= (async () => {
+      const masterKey = this.#options.masterKey ?? (await loadMasterKey(this.storage))
+      if (!this.closing) this.#keychain = new Keychain(masterKey)
+    })()
+    return this.#opening
+  }
+
+  /** The discovery key (hex) a request names, and what is known of the core's keys. */
+  identify(request: CoreRequest): CoreIdentity {
+    switch (request.kind) {
+      case 'name': {
+        const { publicKey, secretKey } = this.#requireKeychain().keyPair(request.name)
+        return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: request.name }
+      }
+      case 'keyPair':
+      case 'key': {
+        const secretKey = request.kind === 'keyPair' ? request.secretKey : null
+        return { discoveryKey: discoveryKey(request.publicKey), publicKey: request.publicKey, secretKey, name: null }
+      }
+      case 'discoveryKey':
+        return { discoveryKey: request.discoveryKey, publicKey: null, secretKey: null, name: null }
+    }
+  }
+
+  /** The loaded core for `identity`, or a newly opened one (passive until a view holds it). */
+  get(identity: CoreIdentity, options: GetOptions): Hypercore {
+    const id = identity.discoveryKey.toString('hex')
+    const cached = this.cache.get(id)
+    if (cached) return cached
+
+    const storage = coreStorage(this.storage, this.#requireKeychain(), identity)
+    const core = createHypercore(storage, identity.publicKey, this.#hypercoreOptions(identity, options))
+    this.cache.set(id, core)
+    this.#watch(id, core, options)
+    return core
+  }
+
+  /** For the replicator: a core a peer asks for, opened passively when it is on disk. */
+  async lookup(dk: Buffer): Promise<Hypercore | null> {
+    await this.open()
+    const id = dk.toString('hex')
+    const cached = this.cache.get(id)
+    if (cached) return cached
+    if (this.closing || !(await hasStoredCore(this.storage, dk))) return null
+    if (this.closing) return null
+    return this.get({ discoveryKey: dk, publicKey: null, secretKey: null, name: null }, {})
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#opening?.catch(() => {})
+      this.replicator.destroy()
+      const cores = [...this.cache.entries()].map((e) => e.value)
+      const results = await Promise.allSettled(cores.map((core) => engine.close(core)))
+      for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
+      const failed = results.find((r) => r.status === 'rejected')
+      if (failed) throw (failed as PromiseRejectedResult).reason
+    })()
+    return this.#closing
+  }
+
+  #requireKeychain(): Keychain {
+    if (!this.#keychain) throw CorestoreError.notReady('get')
+    return this.#keychain
+  }
+
+  #hypercoreOptions(identity: CoreIdentity, options: GetOptions): HypercoreOptions {
+    const { key, discoveryKey, keyPair, name, default: _default, cache, ...rest } = options
+    const merged: HypercoreOptions = { ...this.#options.hypercore, ...rest }
+    const shared = this.#options.hypercoreCache
+    if (shared) {
+      // Each core gets its own namespace of the store-wide block and tree caches, as in corestore 5.
+      merged.cache = {
+        data: cache?.data === false ? undefined : shared.data?.namespace(),
+        tree: cache?.tree === false ? undefined : shared.tree?.namespace(),
+      }
+    }
+    merged.createIfMissing = identity.publicKey !== null
+    if (identity.secretKey) merged.secretKey = identity.secretKey
+    // A derived core's secret key lives in its `name` file, never in `secret_key`.
+    if (identity.name) merged.storeSecretKey = false
+    return merged
+  }
+
+  #watch(id: string, core: Hypercore, options: GetOptions): void {
+    let failed = false
+    // Like corestore 5: a peer's `ifAvailable` waits until the core is open and offered to streams.
+    core.ifAvailable.wait()
+    // The error reaches the caller through core.ready(); this listener only keeps it from crashing the process.
+    const onerror = () => {
+      failed = true
+      core.ifAvailable.continue()
+      this.#forget(id, core)
+    }
+    core.once('error', onerror)
+    core.once('ready', () => {
+      if (failed) return
+      core.removeListener('error', onerror)
+      for (const l of this.listeners) l.onfeed(core, options)
+      this.replicator.offer(core)
+      process.nextTick(() => core.ifAvailable.continue())
+    })
+    core.once('close', () => this.#forget(id, core))
+  }
+
+  #forget(id: string, core: Hypercore): void {
+    if (this.cache.get(id) === core) this.cache.delete(id)
+    for (const l of this.listeners) l.ongone(id, core)
+  }
+
+  #error(err: Error): void {
+    for (const l of this.listeners) l.onerror(err)
+  }
+}

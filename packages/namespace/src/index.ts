@@ -1,0 +1,2 @@
+export { Holdings } from './holdings.js'
+export { childName, ROOT_NAME, SEPARATOR } from './names.js'

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { TwoTierCache } from '@corestore/cache'
+import { isCorestoreError } from '@corestore/errors'
+import { childName, Holdings, ROOT_NAME } from '@corestore/namespace'
+
+test('a namespace under the root is named by its own name, nested ones join with a colon', () => {
+  assert.equal(childName(null, 'a'), 'a')
+  assert.equal(childName('a', 'b'), 'a:b')
+  assert.equal(childName(childName('a', 'b'), 'c'), 'a:b:c')
+  assert.equal(ROOT_NAME, 'default')
+})
+
+test('a Buffer name becomes its hex', () => {
+  assert.equal(childName(null, Buffer.from([0xde, 0xad])), 'dead')
+  assert.equal(childName('x', new Uint8Array([1, 2])), 'x:0102')
+})
+
+test('no name gives 32 random bytes as hex, different each time', () => {
+  const a = childName(null)
+  assert.match(a, /^[0-9a-f]{64}$/)
+  assert.notEqual(a, childName(null))
+  assert.match(childName('p', ''), /^p:[0-9a-f]{64}$/)
+})
+
+test('a name that is neither a string nor bytes is refused with INVALID_NAME', () => {
+  for (const bad of [42, {}, true, () => {}]) {
+    assert.throws(
+      () => childName(null, bad),
+      (err: unknown) => isCorestoreError(err) && err.code === 'INVALID_NAME',
+    )
+  }
+})
+
+test('a view references a core once however many times it holds it', () => {
+  const cache = new TwoTierCache<object>({ maxSize: 10 })
+  const view = new Holdings(cache)
+  const core = {}
+  cache.set('c', core)
+  assert.equal(view.hold('c', core), true)
+  assert.equal(view.hold('c', core), false)
+  assert.equal(cache.refs('c'), 1)
+  assert.deepEqual(view.toMap(), new Map([['c', core]]))
+})
+
+test("releasing one view leaves another view's references alone", () => {
+  const cache = new TwoTierCache<object>({ maxSize: 10 })
+  const a = new Holdings(cache)
+  const b = new Holdings(cache)
+  cache.set('shared', {})
+  cache.set('own', {})
+  a.hold('shared', {})
+  a.hold('own', {})
+  b.hold('shared', {})
+  a.releaseAll()
+  assert.equal(cache.refs('shared'), 1)
+  assert.equal(cache.refs('own'), 0)
+  assert.ok(cache.has('own'), 'released cores stay cached, as passive')
+  assert.equal(a.size, 0)
+})
+
+test('forget drops a gone core without touching the cache', () => {
+  const cache = new TwoTierCache<object>({ maxSize: 10 })
+  const view = new Holdings(cache)
+  cache.set('c', {})
+  view.hold('c', {})
+  cache.delete('c')
+  assert.equal(view.forget('c'), true)
+  assert.equal(view.has('c'), false)
+})

@@ -1,0 +1,2 @@
+export { checkReplicateArguments } from './options.js'
+export { type ReplicationHost, Replicator, type ReplicatorOptions, type StreamScope } from './replicator.js'

@@ -1,0 +1,64 @@
+/**
+ * Runs the look-ups one stream's peer asks for, a few at a time and each key once, so a peer
+ * flooding requests queues behind itself instead of piling up file opens for the whole store.
+ */
+export class LookupQueue<T> {
+  readonly #concurrency: number
+  readonly #run: (key: Buffer) => Promise<T>
+  readonly #done: (key: Buffer, result: T | null) => void
+  #waiting: Buffer[] = []
+  #head = 0
+  readonly #queued = new Set<string>()
+  #running = 0
+  #stopped = false
+
+  constructor(concurrency: number, run: (key: Buffer) => Promise<T>, done: (key: Buffer, result: T | null) => void) {
+    this.#concurrency = concurrency
+    this.#run = run
+    this.#done = done
+  }
+
+  get pending(): number {
+    return this.#waiting.length - this.#head + this.#running
+  }
+
+  push(key: Buffer): void {
+    const hex = key.toString('hex')
+    if (this.#stopped || this.#queued.has(hex)) return
+    this.#queued.add(hex)
+    this.#waiting.push(key)
+    this.#drain()
+  }
+
+  /** Drop what is waiting; look-ups under way finish but report nothing. */
+  stop(): void {
+    this.#stopped = true
+    this.#waiting = []
+    this.#head = 0
+    this.#queued.clear()
+  }
+
+  #drain(): void {
+    while (!this.#stopped && this.#running < this.#concurrency && this.#head < this.#waiting.length) {
+      const key = this.#waiting[this.#head++] as Buffer
+      // Drop the consumed front now and then: shift() on a long flood queue would be quadratic.
+      if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
+        this.#waiting = this.#waiting.slice(this.#head)
+        this.#head = 0
+      }
+      this.#running++
+      this.#run(key).then(
+        (result) => this.#finish(key, result),
+        () => this.#finish(key, null),
+      )
+    }
+  }
+
+  #finish(key: Buffer, result: T | null): void {
+    this.#running--
+    if (this.#stopped) return
+    this.#queued.delete(key.toString('hex'))
+    this.#done(key, result)
+    this.#drain()
+  }
+}

@@ -1,0 +1,123 @@
+import { createProtocolStream, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
+import { LookupQueue } from './lookup-queue.js'
+
+/** What the replicator needs from its store. */
+export interface ReplicationHost {
+  /**
+   * The core with this discovery key: the loaded one, or one opened passively from disk.
+   * `null` when the store has no such core (and then nothing must have been created).
+   */
+  lookup(discoveryKey: Buffer): Promise<Hypercore | null>
+}
+
+export interface ReplicatorOptions {
+  /** Look-ups of requested discovery keys run at once per stream (default 16). */
+  lookupConcurrency?: number
+}
+
+/** Which cores opened later join a stream: all of them for the root, a view's own for a namespace. */
+export type StreamScope = (core: Hypercore) => boolean
+
+interface StreamState {
+  readonly stream: ProtocolStream
+  readonly isInitiator: boolean
+  readonly opts: ReplicationOptions
+  readonly scope: StreamScope
+  /** Made by the replicator (not passed in as `opts.stream`): destroyed when the store closes. */
+  readonly owned: boolean
+  readonly lookups: LookupQueue<Hypercore | null>
+  forget(): void
+}
+
+const ALL: StreamScope = () => true
+
+/** The replication streams of one store. */
+export class Replicator {
+  readonly #host: ReplicationHost
+  readonly #concurrency: number
+  readonly #streams = new Set<StreamState>()
+
+  constructor(host: ReplicationHost, opts: ReplicatorOptions = {}) {
+    this.#host = host
+    this.#concurrency = opts.lookupConcurrency ?? 16
+  }
+
+  /** Streams currently live. */
+  get size(): number {
+    return this.#streams.size
+  }
+
+  /**
+   * One stream replicating `cores` now, the cores `scope` admits as they are offered later, and any
+   * core the remote asks for that the host can find.
+   */
+  replicate(
+    isInitiator: boolean,
+    cores: Iterable<Hypercore>,
+    opts: ReplicationOptions = {},
+    scope: StreamScope = ALL,
+  ): ProtocolStream {
+    const { stream: given, ...streamOpts } = opts
+    const stream = given ?? createProtocolStream(isInitiator, streamOpts)
+    const streams = this.#streams
+
+    const lookups = new LookupQueue<Hypercore | null>(
+      this.#concurrency,
+      (dk) => this.#host.lookup(dk),
+      (dk, core) => {
+        if (core) attach(state, core)
+        else if (!stream.destroyed) stream.close(dk)
+      },
+    )
+    const ondiscoverykey = (dk: Buffer) => lookups.push(dk)
+    const onclose = () => state.forget()
+
+    const state: StreamState = {
+      stream,
+      isInitiator,
+      opts: streamOpts,
+      scope,
+      owned: !given,
+      lookups,
+      forget() {
+        if (!streams.delete(state)) return
+        lookups.stop()
+        stream.removeListener('discovery-key', ondiscoverykey)
+        for (const event of ['end', 'finish', 'close', 'error']) stream.removeListener(event, onclose)
+      },
+    }
+    streams.add(state)
+    stream.on('discovery-key', ondiscoverykey)
+    for (const event of ['end', 'finish', 'close', 'error']) stream.on(event, onclose)
+
+    for (const core of cores) attach(state, core)
+    return stream
+  }
+
+  /** A core was opened or newly held: it joins every live stream whose scope admits it. */
+  offer(core: Hypercore): void {
+    for (const state of this.#streams) {
+      if (state.scope(core)) attach(state, core)
+    }
+  }
+
+  /** Destroy the streams the replicator made and let go of the ones it was given. */
+  destroy(): void {
+    for (const state of [...this.#streams]) {
+      state.forget()
+      if (state.owned) state.stream.destroy()
+    }
+  }
+}
+
+function attach(state: StreamState, core: Hypercore): void {
+  if (core.closed || core.closing || state.stream.destroyed) return
+  if (!core.opened) {
+    core.ready((err) => {
+      if (!err) attach(state, core)
+    })
+    return
+  }
+  if (core.key && state.stream.opened(core.key)) return
+  core.replicate(state.isInitiator, { ...state.opts, stream: state.stream })
+}
