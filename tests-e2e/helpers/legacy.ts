@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import type { GetInput } from '@corestore/core'
 import type { Hypercore, ProtocolStream, StorageFactory } from '@corestore/engine'
 
 /** The slice of corestore 5.8.2's API the interop tests drive. */
@@ -6,7 +7,7 @@ export interface LegacyCorestore {
   ready(): Promise<void>
   close(): Promise<void>
   default(opts?: object): Hypercore
-  get(opts?: object | Buffer): Hypercore
+  get(opts?: GetInput): Hypercore
   namespace(name?: string | Buffer): LegacyCorestore
   replicate(isInitiator: boolean, opts?: object): ProtocolStream
   list(): Map<string, Hypercore>

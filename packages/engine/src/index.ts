@@ -17,6 +17,7 @@ export {
   randomAccessFile,
   randomAccessMemory,
 } from './load.js'
+export { createMemoryStorage, type MemoryStorage } from './memory.js'
 export * as engine from './promise.js'
 export type {
   RandomAccessStorage,

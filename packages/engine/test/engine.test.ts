@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createHypercore, createProtocolStream, engine, isProtocolStream, randomAccessMemory } from '@corestore/engine'
+import {
+  createHypercore,
+  createMemoryStorage,
+  createProtocolStream,
+  engine,
+  isProtocolStream,
+  randomAccessMemory,
+} from '@corestore/engine'
 
 test('a hypercore made through the engine appends and reads back with promises', async () => {
   const core = createHypercore(randomAccessMemory, null)
@@ -38,4 +45,16 @@ test('readMaybe and statMaybe answer null for a file that does not exist', async
   assert.equal(await engine.statMaybe(file), 3)
   assert.deepEqual(await engine.readMaybe(file, 0, 3), Buffer.from('abc'))
   await engine.closeStorage(file)
+})
+
+test('memory storage keeps a file across close and reopen, unlike a bare random-access-memory', async () => {
+  const storage = createMemoryStorage()
+  const first = storage('a/b')
+  await engine.write(first, 0, Buffer.from('kept'))
+  await engine.closeStorage(first)
+  const again = storage('a/b')
+  assert.deepEqual(await engine.readMaybe(again, 0, 4), Buffer.from('kept'))
+  assert.equal(await engine.statMaybe(storage('never/written')), null)
+  assert.equal(await engine.readMaybe(storage('never/written'), 0, 1), null)
+  assert.deepEqual([...storage.files.keys()], ['a/b'], 'reading a missing file creates nothing')
 })

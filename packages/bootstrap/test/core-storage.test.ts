@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { type CoreIdentity, corePath, coreStorage, encodeName, openStorage, type Storage } from '@corestore/bootstrap'
+import { createHypercore, engine, type Hypercore } from '@corestore/engine'
+import { isCorestoreError } from '@corestore/errors'
+import { discoveryKey, Keychain } from '@corestore/keychain'
+import { tmpDir, tree } from './helpers.ts'
+
+const keychain = new Keychain(Keychain.generateMasterKey())
+
+function derived(name: string): CoreIdentity {
+  const { publicKey, secretKey } = keychain.keyPair(name)
+  return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: Buffer.from(name) }
+}
+
+function open(storage: Storage, id: CoreIdentity): Hypercore {
+  const opts = { secretKey: id.secretKey, storeSecretKey: id.name ? false : undefined, createIfMissing: !!id.publicKey }
+  return createHypercore(coreStorage(storage, keychain, id), id.publicKey, opts)
+}
+
+async function create(dir: string, id: CoreIdentity, blocks: string[] = []): Promise<void> {
+  const core = open(openStorage(dir), id)
+  await engine.ready(core)
+  if (blocks.length)
+    await engine.append(
+      core,
+      blocks.map((b) => Buffer.from(b)),
+    )
+  await engine.close(core)
+}
+
+test("a derived core's files are corestore 5's: key, name and hypercore's, and no secret_key", async (t) => {
+  const dir = await tmpDir(t)
+  const id = derived('default')
+  await create(dir, id, ['hello'])
+  const dk = id.discoveryKey.toString('hex')
+  const files = await tree(dir)
+  assert.deepEqual(
+    [...files.keys()].sort(),
+    ['bitfield', 'data', 'key', 'name', 'signatures', 'tree'].map((f) => corePath(dk, f)),
+  )
+  assert.equal(files.get(corePath(dk, 'name')), encodeName(Buffer.from('default')).length)
+})
+
+test('a derived core reopened by key alone re-derives its secret key from name and is writable', async (t) => {
+  const dir = await tmpDir(t)
+  const id = derived('drive1')
+  await create(dir, id, ['a'])
+  const core = open(openStorage(dir), { ...id, secretKey: null, name: null })
+  await engine.ready(core)
+  assert.equal(core.writable, true)
+  await engine.append(core, Buffer.from('b'))
+  assert.equal(core.length, 2)
+  await engine.close(core)
+})
+
+test('a core reopened by discovery key alone reads its key from disk and is writable', async (t) => {
+  const dir = await tmpDir(t)
+  const id = derived('a:b')
+  await create(dir, id, ['x'])
+  const core = open(openStorage(dir), { discoveryKey: id.discoveryKey, publicKey: null, secretKey: null, name: null })
+  await engine.ready(core)
+  assert.deepEqual(core.key, id.publicKey)
+  assert.equal(core.writable, true)
+  assert.deepEqual(await engine.get(core, 0), Buffer.from('x'))
+  await engine.close(core)
+})
+
+test('a discovery key with nothing on disk fails with CORE_NOT_FOUND and creates nothing', async (t) => {
+  const dir = await tmpDir(t)
+  const dk = Buffer.alloc(32, 0xab)
+  const core = open(openStorage(dir), { discoveryKey: dk, publicKey: null, secretKey: null, name: null })
+  core.on('error', () => {})
+  await assert.rejects(engine.ready(core), (err: unknown) => isCorestoreError(err) && err.code === 'CORE_NOT_FOUND')
+  assert.deepEqual([...(await tree(dir)).keys()], [])
+})
+
+test('a name file that derives to another key is NAME_MISMATCH naming the file, and stays as it was', async (t) => {
+  const dir = await tmpDir(t)
+  const id = derived('one')
+  await create(dir, id, ['x'])
+  const nameFile = join(dir, corePath(id.discoveryKey.toString('hex'), 'name'))
+  await writeFile(nameFile, encodeName(Buffer.from('two')))
+  const before = await tree(dir)
+  const core = open(openStorage(dir), { ...id, secretKey: null, name: null })
+  core.on('error', () => {})
+  await assert.rejects(
+    engine.ready(core),
+    (err: unknown) => isCorestoreError(err) && err.code === 'NAME_MISMATCH' && err.message.includes('/name'),
+  )
+  assert.deepEqual(await tree(dir), before)
+})
+
+test('a torn name file is CORRUPT_NAME, not a silently read-only core', async (t) => {
+  const dir = await tmpDir(t)
+  const id = derived('torn')
+  await create(dir, id, ['x'])
+  await writeFile(join(dir, corePath(id.discoveryKey.toString('hex'), 'name')), Buffer.from([0x07, 0x64, 0x65]))
+  const core = open(openStorage(dir), { ...id, secretKey: null, name: null })
+  core.on('error', () => {})
+  await assert.rejects(engine.ready(core), (err: unknown) => isCorestoreError(err) && err.code === 'CORRUPT_NAME')
+})
+
+test('a core made from an explicit key pair keeps its secret key in secret_key and reopens writable', async (t) => {
+  const dir = await tmpDir(t)
+  const { publicKey, secretKey } = keychain.keyPair(Keychain.generateMasterKey())
+  const id = { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: null }
+  await create(dir, id, ['kp'])
+  const files = await tree(dir)
+  const dk = id.discoveryKey.toString('hex')
+  assert.equal(files.get(corePath(dk, 'secret_key')), 64)
+  assert.equal(files.has(corePath(dk, 'name')), false)
+  const core = open(openStorage(dir), { ...id, secretKey: null })
+  await engine.ready(core)
+  assert.equal(core.writable, true)
+  await engine.close(core)
+})
+
+test('a read-only core (opened by key, no name, no secret) stays read-only', async (t) => {
+  const dir = await tmpDir(t)
+  const { publicKey } = keychain.keyPair('someone else')
+  const id = { discoveryKey: discoveryKey(publicKey), publicKey, secretKey: null, name: null }
+  await create(dir, id)
+  const core = open(openStorage(dir), id)
+  await engine.ready(core)
+  assert.equal(core.writable, false)
+  await engine.close(core)
+})
