@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Corestore } from '@corestore/core'
 import type { GetInput } from '@corestore/core'
+import { Corestore } from '@corestore/core'
 import type { Hypercore } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
 import { appendAll, engine, readAll, tmpDir } from '../helpers/index.ts'

@@ -24,9 +24,9 @@ export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
 }
 
 export interface GetOptions extends HypercoreOptions {
-  key?: KeyInput
-  discoveryKey?: KeyInput
-  keyPair?: { publicKey: KeyInput; secretKey?: KeyInput | null }
+  key?: KeyInput | null
+  discoveryKey?: KeyInput | null
+  keyPair?: { publicKey: KeyInput; secretKey?: KeyInput | null } | null
   name?: string | Uint8Array
   default?: boolean
   cache?: { data?: boolean; tree?: boolean }

@@ -160,6 +160,8 @@ export class StoreCore {
       process.nextTick(() => core.ifAvailable.continue())
     })
     core.once('close', () => this.#forget(id, core))
+    // Serving a peer counts as a use: the passive LRU evicts idle cores before busy ones.
+    core.on('upload', () => this.cache.get(id))
   }
 
   #forget(id: string, core: Hypercore): void {

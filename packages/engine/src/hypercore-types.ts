@@ -10,6 +10,8 @@ export interface ProtocolStream extends Duplex {
   readonly remotePublicKey: Buffer | null
   readonly channelCount: number
   readonly destroyed: boolean
+  /** Open a channel for a core's key; the remote sees a request for its discovery key. */
+  open(key: Buffer, handlers?: ChannelHandlers): unknown
   /** Close the channel of one discovery key (tells the remote we do not have it). */
   close(discoveryKey: Buffer): void
   /** End the stream once every channel is closed. */
@@ -20,6 +22,12 @@ export interface ProtocolStream extends Duplex {
   on(event: 'discovery-key', listener: (discoveryKey: Buffer) => void): this
   on(event: 'handshake', listener: () => void): this
   on(event: string | symbol, listener: (...args: never[]) => void): this
+}
+
+/** Callbacks of one hypercore-protocol channel (only those corestore's tests use). */
+export interface ChannelHandlers {
+  onopen?(): void
+  onclose?(): void
 }
 
 export interface ProtocolOptions {

@@ -1,5 +1,6 @@
 export type {
   Callback,
+  ChannelHandlers,
   GetOptions,
   Hypercore,
   HypercoreConstructor,

@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict'
+import { readdir, stat } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { type TestContext, test } from 'node:test'
+import { Corestore } from '@corestore/core'
+import { createProtocolStream, engine, type Hypercore, type ProtocolStream } from '@corestore/engine'
+import { randomBytes } from '@corestore/keychain'
+import { appendAll, diskStore, link, memoryStore, readAll, tmpDir } from './helpers.ts'
+
+const BLOCKS = ['b0', 'b1', 'b2', 'b3', 'b4']
+
+/** An owner with `n` cores of five blocks each (the default, namespaces' defaults, plain get()s). */
+async function owner(store: Corestore, n: number): Promise<Hypercore[]> {
+  const cores = [store.default(), store.namespace('a').default(), store.namespace('a').namespace('b').default()]
+  while (cores.length < n) cores.push(store.get())
+  for (const core of cores) await appendAll(core, BLOCKS)
+  return cores
+}
+
+function ended(stream: ProtocolStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) return resolve()
+    stream.once('close', resolve)
+  })
+}
+
+async function makeStore(t: TestContext, kind: 'ram' | 'dir'): Promise<Corestore> {
+  return kind === 'ram' ? memoryStore(t) : diskStore(t)
+}
+
+for (const kind of ['ram', 'dir'] as const) {
+  test(`${kind}: every block of 12 common cores arrives over one live stream`, async (t) => {
+    const a = await makeStore(t, kind)
+    const b = await makeStore(t, kind)
+    const cores = await owner(a, 12)
+    const copies = cores.map((c) => b.get(c.key as Buffer))
+    link(a.replicate(true, { live: true }), b.replicate(false, { live: true }))
+    for (const copy of copies) {
+      await engine.call((cb) => copy.update({ minLength: BLOCKS.length }, cb))
+      assert.deepEqual(await readAll(copy), BLOCKS)
+      assert.equal(copy.writable, false)
+    }
+  })
+
+  test(`${kind}: a non-live stream downloads every block of every common core, then ends`, async (t) => {
+    const a = await makeStore(t, kind)
+    const b = await makeStore(t, kind)
+    const cores = await owner(a, 6)
+    const copies = cores.map((c) => b.get(c.key as Buffer))
+    await Promise.all(copies.map(engine.ready))
+    const s1 = a.replicate(true, { live: false })
+    const s2 = b.replicate(false, { live: false })
+    link(s1, s2)
+    await Promise.all([ended(s1), ended(s2)])
+    for (const copy of copies) {
+      assert.equal(copy.length, BLOCKS.length)
+      assert.ok(copy.has(0, BLOCKS.length), 'all blocks are local without asking')
+    }
+  })
+
+  test(`${kind}: sparse copies fetch only the blocks asked for`, async (t) => {
+    const a = await makeStore(t, kind)
+    const b = await makeStore(t, kind)
+    const cores = await owner(a, 4)
+    const copies = cores.map((c) => b.get({ key: c.key as Buffer, sparse: true }))
+    link(a.replicate(true, { live: true }), b.replicate(false, { live: true, sparse: true }))
+    for (const copy of copies) {
+      assert.equal((await engine.get(copy, 3, { timeout: 5000 })).toString(), 'b3')
+      assert.equal(copy.has(3), true)
+      assert.equal(copy.has(0), false)
+    }
+  })
+}
+
+test('a core created after a live stream started reaches the peer', async (t) => {
+  const a = await memoryStore(t)
+  const b = await memoryStore(t)
+  await owner(a, 1)
+  link(a.replicate(true, { live: true }), b.replicate(false, { live: true }))
+  const later = a.namespace('later').default()
+  await appendAll(later, ['late'])
+  const copy = b.get(later.key as Buffer)
+  assert.equal((await engine.get(copy, 0, { timeout: 5000 })).toString(), 'late')
+})
+
+test('a block appended after the peer caught up arrives on a live stream', async (t) => {
+  const a = await memoryStore(t)
+  const b = await memoryStore(t)
+  const [core] = (await owner(a, 1)) as [Hypercore]
+  const copy = b.get(core.key as Buffer)
+  link(a.replicate(true, { live: true }), b.replicate(false, { live: true }))
+  await engine.get(copy, 4, { timeout: 5000 })
+  await appendAll(core, ['b5'])
+  assert.equal((await engine.get(copy, 5, { timeout: 5000 })).toString(), 'b5')
+})
+
+test('a restarted owner serves a core a peer asks for by key, opened passively and evicted past cacheSize', async (t) => {
+  const dir = await tmpDir(t)
+  const first = new Corestore(dir)
+  await first.ready()
+  const cores = await owner(first, 5)
+  await first.close()
+
+  const restarted = await diskStore(t, dir, { cacheSize: 2 })
+  assert.equal(restarted.cache.size, 0, 'nothing is open after a restart')
+  const peer = await memoryStore(t)
+  link(restarted.replicate(true, { live: true }), peer.replicate(false, { live: true }))
+
+  const served: Hypercore[] = []
+  for (const core of cores) {
+    assert.deepEqual(await readAllRemote(peer.get(core.key as Buffer)), BLOCKS)
+    served.push(restarted.cache.get((core.discoveryKey as Buffer).toString('hex')) as Hypercore)
+    assert.equal(restarted.isExternal({ key: core.key as Buffer }), false, 'injected cores are passive')
+    assert.ok(restarted.cache.passiveSize <= 2, `at most cacheSize passive cores, got ${restarted.cache.passiveSize}`)
+  }
+  assert.equal(restarted.cache.activeSize, 0)
+  assert.equal(restarted.list().size, 0, 'no view holds them')
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(
+    served.map((c) => c.closed),
+    [true, true, true, false, false],
+    'the three least recently used were evicted and closed',
+  )
+})
+
+test('more cores requested at once than cacheSize: the bound holds and the stream stays up', async (t) => {
+  const dir = await tmpDir(t)
+  const first = new Corestore(dir)
+  await first.ready()
+  const cores = await owner(first, 8)
+  await first.close()
+  const restarted = await diskStore(t, dir, { cacheSize: 3 })
+  const peer = await memoryStore(t)
+  const stream = restarted.replicate(true, { live: true })
+  link(stream, peer.replicate(false, { live: true }))
+  let maxPassive = 0
+  restarted.cache.on('evict', () => {
+    maxPassive = Math.max(maxPassive, restarted.cache.passiveSize)
+  })
+  const copies = cores.map((c) => peer.get(c.key as Buffer))
+  await Promise.all(copies.map(engine.ready))
+  await new Promise((r) => setTimeout(r, 300))
+  assert.ok(restarted.cache.passiveSize <= 3)
+  assert.ok(maxPassive <= 3)
+  assert.equal(stream.destroyed, false)
+  // A core asked for again after its eviction is opened and served again.
+  const again = peer.namespace('again')
+  const late = again.get(cores[0]?.key as Buffer)
+  assert.equal((await engine.get(late, 0, { timeout: 5000 })).toString(), 'b0')
+})
+
+async function readAllRemote(copy: Hypercore): Promise<string[]> {
+  await engine.ready(copy)
+  const out: string[] = []
+  for (let i = 0; i < BLOCKS.length; i++) out.push((await engine.get(copy, i, { timeout: 5000 })).toString())
+  return out
+}
+
+/** The discovery keys a store's stream opens by itself, seen from a bare protocol peer. */
+async function offered(stream: ProtocolStream): Promise<Set<string>> {
+  const raw = createProtocolStream(false, { live: true })
+  const seen = new Set<string>()
+  raw.on('discovery-key', (dk: Buffer) => seen.add(dk.toString('hex')))
+  link(stream, raw)
+  await new Promise((r) => setTimeout(r, 200))
+  raw.destroy()
+  return seen
+}
+
+test('a namespace view offers only its own cores; the root offers every held core', async (t) => {
+  const store = await memoryStore(t)
+  const mine = store.namespace('mine')
+  const rootCore = store.get()
+  const nsCore = mine.default()
+  const other = store.namespace('other').default()
+  await Promise.all([rootCore, nsCore, other].map(engine.ready))
+  const hex = (c: Hypercore) => (c.discoveryKey as Buffer).toString('hex')
+
+  assert.deepEqual(await offered(mine.replicate(true, { live: true })), new Set([hex(nsCore)]))
+  assert.deepEqual(await offered(store.replicate(true, { live: true })), new Set([rootCore, nsCore, other].map(hex)))
+})
+
+test('a core a namespace gets after its stream started joins that stream, not other views’ streams', async (t) => {
+  const store = await memoryStore(t)
+  const ns = store.namespace('n')
+  const other = store.namespace('o')
+  const nsStream = ns.replicate(true, { live: true })
+  const otherStream = other.replicate(true, { live: true })
+  const seenNs = offered(nsStream)
+  const seenOther = offered(otherStream)
+  const late = ns.get()
+  await engine.ready(late)
+  assert.deepEqual(await seenNs, new Set([(late.discoveryKey as Buffer).toString('hex')]))
+  assert.deepEqual(await seenOther, new Set())
+})
+
+test('a stream that ends is forgotten: no listeners left, and later cores are not attached to it', async (t) => {
+  const a = await memoryStore(t)
+  const b = await memoryStore(t)
+  await owner(a, 2)
+  const s1 = a.replicate(true, { live: true })
+  const s2 = b.replicate(false, { live: true })
+  link(s1, s2)
+  s1.destroy()
+  await Promise.all([ended(s1), ended(s2)])
+  assert.equal(s1.listenerCount('discovery-key'), 0)
+  assert.equal(s2.listenerCount('discovery-key'), 0)
+  await engine.ready(a.get())
+})
+
+test('store.close() ends the streams the store made, and leaves a stream it was given to its owner', async () => {
+  const a = new Corestore((await import('@corestore/engine')).randomAccessMemory)
+  await a.ready()
+  const made = a.replicate(true, { live: true })
+  const given = createProtocolStream(true, { live: true })
+  a.replicate(true, { stream: given })
+  await a.close()
+  assert.equal(made.destroyed, true)
+  assert.equal(given.destroyed, false)
+  given.destroy()
+})
+
+async function snapshot(dir: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out.set(relative(dir, join(e.parentPath, e.name)), (await stat(join(e.parentPath, e.name))).size)
+  }
+  return out
+}
+
+async function openFds(): Promise<number> {
+  return (await readdir('/proc/self/fd')).length
+}
+
+test('a flood of 2,000 unknown discovery keys opens nothing, writes nothing, and a real peer is still served', async (t) => {
+  const dir = await tmpDir(t)
+  const first = new Corestore(dir)
+  await first.ready()
+  const cores = await owner(first, 3)
+  await first.close()
+  const store = await diskStore(t, dir, { cacheSize: 10 })
+  const before = await snapshot(dir)
+
+  const raw = createProtocolStream(false, { live: true })
+  const closedByOwner = new Set<string>()
+  raw.on('close', () => {})
+  const stream = store.replicate(true, { live: true })
+  link(stream, raw)
+  const fdsAtStart = await openFds()
+  let maxFds = fdsAtStart
+  let maxPassive = 0
+  const sampler = setInterval(() => {
+    openFds().then((n) => {
+      maxFds = Math.max(maxFds, n)
+    })
+    maxPassive = Math.max(maxPassive, store.cache.passiveSize)
+  }, 2)
+  const channels = []
+  for (let i = 0; i < 2000; i++) {
+    channels.push(raw.open(randomBytes(32), { onclose: () => closedByOwner.add(String(i)) }))
+  }
+  const deadline = Date.now() + 20_000
+  while (closedByOwner.size < 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+  clearInterval(sampler)
+  assert.equal(closedByOwner.size, 2000, 'the owner answered every unknown request by closing the channel')
+  assert.equal(store.cache.size, 0)
+  assert.deepEqual(await snapshot(dir), before, 'nothing on disk changed')
+
+  const peer = await memoryStore(t)
+  link(store.replicate(true, { live: true }), peer.replicate(false, { live: true }))
+  assert.deepEqual(await readAllRemote(peer.get(cores[0]?.key as Buffer)), BLOCKS)
+  t.diagnostic(`flood: max passive cores ${maxPassive}, open fds ${fdsAtStart} at start, ${maxFds} at most`)
+  assert.equal(maxPassive, 0)
+  raw.destroy()
+})
