@@ -1,0 +1,49 @@
+// Two stores replicate a namespace's cores over ONE stream.
+// The owner keeps its cores in a directory; the reader holds copies in memory.
+// Run: pnpm start
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Corestore } from '@corestore/core'
+import { engine, randomAccessMemory } from '@corestore/engine'
+
+const dir = await mkdtemp(join(tmpdir(), 'corestore-example-'))
+const owner = new Corestore(dir)
+await owner.ready()
+
+// A chat app keeps its data under one namespace: the log of messages and a log of attachments.
+const chat = owner.namespace('chat')
+const messages = chat.default()
+const attachments = chat.get({ name: 'chat/attachments' })
+await Promise.all([engine.ready(messages), engine.ready(attachments)])
+await engine.append(messages, [Buffer.from('hello'), Buffer.from('is anyone there?')])
+await engine.append(attachments, Buffer.from('<cat.png, 42 KiB>'))
+console.log(`owner (on disk in ${dir}):`)
+console.log(`  messages     ${messages.key?.toString('hex')}  ${messages.length} blocks, writable`)
+console.log(`  attachments  ${attachments.key?.toString('hex')}  ${attachments.length} block, writable`)
+
+// The reader knows the two keys (shared out of band) and opens read-only copies.
+const reader = new Corestore(randomAccessMemory)
+await reader.ready()
+const copies = [reader.get(messages.key as Buffer), reader.get(attachments.key as Buffer)]
+
+// One stream pair carries both cores.
+const a = chat.replicate(true, { live: true })
+const b = reader.replicate(false, { live: true })
+a.pipe(b).pipe(a)
+
+console.log('\nreader received, over one stream:')
+for (const [label, copy, length] of [
+  ['messages', copies[0], 2],
+  ['attachments', copies[1], 1],
+] as const) {
+  for (let i = 0; i < length; i++) {
+    const block = await engine.get(copy, i, { timeout: 10_000 })
+    console.log(`  ${label.padEnd(12)} #${i}  ${block.toString()}`)
+  }
+}
+
+a.destroy()
+await Promise.all([owner.close(), reader.close()])
+await rm(dir, { recursive: true, force: true })
+console.log('\ndone: both stores closed.')

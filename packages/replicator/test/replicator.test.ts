@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { createHypercore, engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
+import { isCorestoreError } from '@corestore/errors'
+import { checkReplicateArguments, LookupQueue, Replicator } from '@corestore/replicator'
+
+async function core(key: Buffer | null = null): Promise<Hypercore> {
+  const c = createHypercore(randomAccessMemory, key)
+  await engine.ready(c)
+  return c
+}
+
+function link(a: NodeJS.ReadWriteStream, b: NodeJS.ReadWriteStream) {
+  ;(a as NodeJS.EventEmitter).on('error', () => {})
+  ;(b as NodeJS.EventEmitter).on('error', () => {})
+  a.pipe(b).pipe(a)
+}
+
+test('a core the remote asks for is looked up on the host and injected into that stream', async () => {
+  const source = await core()
+  await engine.append(source, Buffer.from('served'))
+  const asked: string[] = []
+  const owner = new Replicator({
+    lookup: async (dk) => {
+      asked.push(dk.toString('hex'))
+      return dk.equals(source.discoveryKey as Buffer) ? source : null
+    },
+  })
+  const reader = new Replicator({ lookup: async () => null })
+  const copy = await core(source.key)
+  link(owner.replicate(true, []), reader.replicate(false, [copy]))
+  assert.equal((await engine.get(copy, 0, { timeout: 5000 })).toString(), 'served')
+  assert.deepEqual(asked, [(source.discoveryKey as Buffer).toString('hex')])
+  owner.destroy()
+  reader.destroy()
+})
+
+test('a core offered after the stream started joins it when the scope admits it', async () => {
+  const admitted = await core()
+  const refused = await core()
+  const seen: Buffer[] = []
+  const owner = new Replicator({ lookup: async () => null })
+  const stream = owner.replicate(true, [], { live: true }, (c) => c === admitted)
+  const peer = new Replicator({
+    lookup: async (dk) => {
+      seen.push(dk)
+      return null
+    },
+  })
+  link(stream, peer.replicate(false, [], { live: true }))
+  owner.offer(admitted)
+  owner.offer(refused)
+  await new Promise((r) => setTimeout(r, 100))
+  assert.deepEqual(seen, [admitted.discoveryKey])
+  owner.destroy()
+  peer.destroy()
+})
+
+test('destroy() ends the streams the replicator made and forgets every stream', async () => {
+  const replicator = new Replicator({ lookup: async () => null })
+  const made = replicator.replicate(true, [])
+  assert.equal(replicator.size, 1)
+  const closed = new Promise((r) => made.once('close', r))
+  replicator.destroy()
+  await closed
+  assert.equal(made.destroyed, true)
+  assert.equal(replicator.size, 0)
+})
+
+test('the look-up queue runs at most `concurrency` look-ups at once and each key once', async () => {
+  let running = 0
+  let peak = 0
+  const done: string[] = []
+  const queue = new LookupQueue<number>(
+    3,
+    async (key) => {
+      running++
+      peak = Math.max(peak, running)
+      await new Promise((r) => setTimeout(r, 2))
+      running--
+      return key[0] as number
+    },
+    (key) => done.push(key.toString('hex')),
+  )
+  for (let i = 0; i < 50; i++) queue.push(Buffer.from([i % 25]))
+  while (queue.pending > 0) await new Promise((r) => setTimeout(r, 5))
+  assert.equal(peak, 3)
+  assert.equal(done.length, 25, 'a key already waiting is not looked up twice')
+})
+
+test('a stopped look-up queue reports nothing more', async () => {
+  const done: Buffer[] = []
+  const queue = new LookupQueue<null>(
+    1,
+    () => new Promise((r) => setTimeout(() => r(null), 5)),
+    (k) => done.push(k),
+  )
+  for (let i = 0; i < 10; i++) queue.push(Buffer.from([i]))
+  queue.stop()
+  await new Promise((r) => setTimeout(r, 30))
+  assert.equal(done.length, 0)
+})
+
+test('a look-up queue drains a flood of 100,000 keys in linear time', async () => {
+  let count = 0
+  const queue = new LookupQueue<null>(
+    16,
+    async () => null,
+    () => count++,
+  )
+  for (let i = 0; i < 100_000; i++) queue.push(Buffer.from(i.toString(16).padStart(8, '0'), 'hex'))
+  while (queue.pending > 0) await new Promise((r) => setImmediate(r))
+  assert.equal(count, 100_000)
+})
+
+test('replicate arguments of the wrong type are INVALID_OPTION naming the argument', () => {
+  const cases: [unknown, unknown, RegExp][] = [
+    [1, undefined, /isInitiator/],
+    [true, 'live', /opts/],
+    [true, { download: 'no' }, /opts\.download/],
+    [true, { keepAlive: 1 }, /opts\.keepAlive/],
+    [true, { timeout: 'soon' }, /opts\.timeout/],
+    [true, { stream: {} }, /opts\.stream/],
+  ]
+  for (const [isInitiator, opts, argument] of cases) {
+    assert.throws(
+      () => checkReplicateArguments(isInitiator, opts),
+      (err: unknown) => isCorestoreError(err) && err.code === 'INVALID_OPTION' && argument.test(err.message),
+    )
+  }
+  assert.deepEqual(checkReplicateArguments(true, { live: true, timeout: false }), { live: true, timeout: false })
+})

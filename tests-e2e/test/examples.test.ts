@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+async function example(file: string): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', `examples/${file}`], {
+    cwd: root,
+    timeout: 60_000,
+  })
+  return stdout
+}
+
+test('the README example replicates a namespace between two stores and prints what arrived', async () => {
+  const out = await example('replicate.ts')
+  assert.match(out, /messages {5}#0 {2}hello/)
+  assert.match(out, /messages {5}#1 {2}is anyone there\?/)
+  assert.match(out, /attachments {2}#0 {2}<cat\.png, 42 KiB>/)
+  assert.match(out, /done: both stores closed\./)
+})
+
+test('the keychain example prints the keys of a fresh master key', async () => {
+  const out = await example('keys.ts')
+  assert.match(out, /master key .*: [0-9a-f]{64}/)
+  assert.equal(out.match(/discovery key {2}[0-9a-f]{64}/g)?.length, 3)
+})
