@@ -25,7 +25,8 @@ console.log(`  attachments  ${attachments.key?.toString('hex')}  ${attachments.l
 // The reader knows the two keys (shared out of band) and opens read-only copies.
 const reader = new Corestore(randomAccessMemory)
 await reader.ready()
-const copies = [reader.get(messages.key as Buffer), reader.get(attachments.key as Buffer)]
+const messagesCopy = reader.get(messages.key as Buffer)
+const attachmentsCopy = reader.get(attachments.key as Buffer)
 
 // One stream pair carries both cores.
 const a = chat.replicate(true, { live: true })
@@ -34,8 +35,8 @@ a.pipe(b).pipe(a)
 
 console.log('\nreader received, over one stream:')
 for (const [label, copy, length] of [
-  ['messages', copies[0], 2],
-  ['attachments', copies[1], 1],
+  ['messages', messagesCopy, 2],
+  ['attachments', attachmentsCopy, 1],
 ] as const) {
   for (let i = 0; i < length; i++) {
     const block = await engine.get(copy, i, { timeout: 10_000 })
