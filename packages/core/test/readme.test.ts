@@ -1,0 +1,88 @@
+// The corestore 5 README's examples, as a user of this package runs them.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import Corestore from '@corestore/core'
+import { randomAccessMemory as ram } from '@corestore/engine'
+import { appendAll, engine, link, readAll, tmpDir } from './helpers.ts'
+
+test('README: a store from random-access-memory is ready to use', async () => {
+  const store = new Corestore(ram)
+  await store.ready()
+  assert.equal(store.opened, true)
+  await store.close()
+})
+
+test('README: the first core made with default() bootstraps the store after a restart', async (t) => {
+  const dir = await tmpDir(t)
+  const store1 = new Corestore(dir)
+  await store1.ready()
+  const core1 = store1.default()
+  await appendAll(core1, ['bootstrap'])
+  await store1.close()
+
+  const reopened = new Corestore(dir)
+  await reopened.ready()
+  const same = reopened.default()
+  assert.deepEqual(await readAll(same), ['bootstrap'])
+  assert.deepEqual(same.key, core1.key)
+  await reopened.close()
+})
+
+test('README: replicate two stores and every common core comes across', async (t) => {
+  const store1 = new Corestore(ram)
+  const store2 = new Corestore(ram)
+  await Promise.all([store1.ready(), store2.ready()])
+  t.after(() => Promise.all([store1.close(), store2.close()]))
+
+  const core1 = store1.get()
+  await appendAll(core1, ['replicated'])
+  const core2 = store2.get({ key: core1.key })
+  const stream = store1.replicate(true, { live: true })
+  link(stream, store2.replicate(false, { live: true })) // This will replicate all common cores.
+  assert.equal((await engine.get(core2, 0, { timeout: 5000 })).toString(), 'replicated')
+})
+
+test('README: namespaces give each data structure its own default feed', async (t) => {
+  const store = new Corestore(ram)
+  await store.ready()
+  t.after(() => store.close())
+  const drive1 = store.namespace('drive1').default()
+  const drive2 = store.namespace('drive2').default()
+  await Promise.all([engine.ready(drive1), engine.ready(drive2)])
+  assert.notDeepEqual(drive1.key, drive2.key)
+  assert.ok(drive1.writable && drive2.writable)
+})
+
+test('README: a namespace saved next to its key makes the structure writable after a restart', async (t) => {
+  const dir = await tmpDir(t)
+  const saved = new Map<string, string>() // key → namespace, as the README's saveNamespace keeps it
+  const store = new Corestore(dir)
+  await store.ready()
+  const namespace = 'drive-42'
+  const drive = store.namespace(namespace).default()
+  await appendAll(drive, ['file'])
+  saved.set((drive.key as Buffer).toString('hex'), namespace)
+  await store.close()
+
+  const again = new Corestore(dir)
+  await again.ready()
+  const looked = saved.get((drive.key as Buffer).toString('hex')) as string
+  const reopened = again.namespace(looked).default()
+  await appendAll(reopened, ['more'])
+  assert.deepEqual(await readAll(reopened), ['file', 'more'])
+  await again.close()
+})
+
+test("README: 'feed' is emitted the first time a core is loaded, with the options given to get", async (t) => {
+  const store = new Corestore(ram)
+  await store.ready()
+  t.after(() => store.close())
+  const events: unknown[][] = []
+  store.on('feed', (...args) => events.push(args))
+  const opts = { valueEncoding: 'utf-8' }
+  const core = store.get(opts)
+  await engine.ready(core)
+  store.get(core.key as Buffer)
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(events, [[core, opts]])
+})
