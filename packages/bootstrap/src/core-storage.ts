@@ -24,6 +24,8 @@ export interface CoreIdentity {
 interface Resolved {
   /** A secret key learnt from the `name` file (or known from the name), served in place of a `secret_key` file. */
   readonly derivedSecretKey: Buffer | null
+  /** What the `key` file held when it was read to settle the keys (`null`: absent); not read: `undefined`. */
+  readonly storedKey?: Buffer | null
 }
 
 /**
@@ -43,6 +45,7 @@ export function coreStorage(storage: Storage, keychain: Keychain, identity: Core
   const secretKeyFile = lazyFile(() => open('secret_key'))
 
   let failure: Error | null = null
+  let keyWritten = false
   let resolved: Promise<Resolved> | null = null
   const resolve = () => {
     resolved ??= resolveKeys(identity, keychain, open, keyFile.get, `${directory}/name`).catch((err: Error) => {
@@ -52,11 +55,24 @@ export function coreStorage(storage: Storage, keychain: Keychain, identity: Core
     return resolved
   }
 
+  // The key file read while settling the keys is served from memory to hypercore's two reads that
+  // follow, until hypercore writes it: one file operation per open instead of three.
+  let storedKey: Buffer | null | undefined
   const key = new RandomAccessStorageClass({
     read(req) {
-      resolve().then(() => keyFile.get().read(req.offset, req.size, done(req)), done(req))
+      resolve().then((r) => {
+        if (storedKey === undefined && r.storedKey !== undefined && !keyWritten) storedKey = r.storedKey
+        if (storedKey === undefined) keyFile.get().read(req.offset, req.size, done(req))
+        else if (storedKey && req.offset + req.size <= storedKey.length) {
+          req.callback(null, storedKey.subarray(req.offset, req.offset + req.size))
+        } else req.callback(notFound(`${directory}/key`))
+      }, done(req))
     },
-    write: (req) => keyFile.get().write(req.offset, req.data as Buffer, done(req)),
+    write(req) {
+      keyWritten = true
+      storedKey = undefined
+      keyFile.get().write(req.offset, req.data as Buffer, done(req))
+    },
     stat: (req) => keyFile.get().stat(done(req)),
     close: (req) => keyFile.close(req),
   })
@@ -89,20 +105,23 @@ async function resolveKeys(
   namePath: string,
 ): Promise<Resolved> {
   if (identity.name) {
-    await withFile(open('name'), async (file) => {
-      if (!(await engine.statMaybe(file))) await engine.write(file, 0, encodeName(identity.name as Buffer))
-    })
-    return { derivedSecretKey: identity.secretKey }
+    // A core whose key file exists was created with its name file; only a new core needs one.
+    const storedKey = await engine.readMaybe(keyFile(), 0, 32)
+    if (!storedKey) {
+      await withFile(open('name'), (file) => engine.write(file, 0, encodeName(identity.name as Buffer)))
+    }
+    return { derivedSecretKey: identity.secretKey, storedKey }
   }
   // An explicit key pair: hypercore keeps its secret key in `secret_key` itself.
   if (identity.secretKey) return { derivedSecretKey: null }
 
-  const publicKey = identity.publicKey ?? (await engine.readMaybe(keyFile(), 0, 32))
+  const storedKey = identity.publicKey ? undefined : await engine.readMaybe(keyFile(), 0, 32)
+  const publicKey = identity.publicKey ?? storedKey
   if (publicKey?.length !== 32) {
     throw CorestoreError.coreNotFound(identity.discoveryKey.toString('hex'))
   }
   const stored = await withFile(open('name'), readName)
-  if (stored === null) return { derivedSecretKey: null }
+  if (stored === null) return { derivedSecretKey: null, storedKey }
   if (stored === 'corrupt') {
     throw new CorestoreError('CORRUPT_NAME', `${namePath} is damaged: it does not hold a length-prefixed name`)
   }
@@ -113,7 +132,7 @@ async function resolveKeys(
       `${namePath} derives the key ${derived.publicKey.toString('hex')}, not this core's ${publicKey.toString('hex')}`,
     )
   }
-  return { derivedSecretKey: derived.secretKey }
+  return { derivedSecretKey: derived.secretKey, storedKey }
 }
 
 async function readName(file: RandomAccessStorage): Promise<Buffer | 'corrupt' | null> {
@@ -144,6 +163,10 @@ function lazyFile(create: () => RandomAccessStorage) {
       else req.callback(null)
     },
   }
+}
+
+function notFound(path: string): Error {
+  return Object.assign(new Error(`ENOENT: no such file, ${path}`), { code: 'ENOENT' })
 }
 
 /** A request's callback as a plain function (it is a method of the request). */

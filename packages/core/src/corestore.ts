@@ -107,9 +107,8 @@ export class Corestore extends EventEmitter {
   get(opts?: GetInput): Hypercore {
     this.#guard('get')
     const { request, options } = parseGetInput(opts)
-    const identity = this.#inner.identify(request)
-    const core = this.#inner.get(identity, options)
-    if (this.#holdings.hold(identity.discoveryKey.toString('hex'), core) && core.opened) {
+    const { id, core } = this.#inner.get(request, options)
+    if (this.#holdings.hold(id, core) && core.opened) {
       // An open core newly held by this view joins the view's streams.
       this.#inner.replicator.offer(core)
     }
@@ -191,8 +190,7 @@ export class Corestore extends EventEmitter {
 
   #idOf(opts: GetInput): string {
     if (!this.#inner.opened) throw CorestoreError.notReady('isLoaded')
-    const { request } = parseGetInput(opts)
-    return this.#inner.identify(request).discoveryKey.toString('hex')
+    return this.#inner.idOf(parseGetInput(opts).request)
   }
 
   #guard(method: string, needsOpen = true): void {

@@ -39,7 +39,7 @@ export type GetInput = GetOptions | Uint8Array | string | undefined | null
 export type CoreRequest =
   | { readonly kind: 'keyPair'; readonly publicKey: Buffer; readonly secretKey: Buffer | null }
   | { readonly kind: 'key'; readonly publicKey: Buffer }
-  | { readonly kind: 'name'; readonly name: Buffer }
+  | { readonly kind: 'name'; readonly name: string | Buffer; readonly random: boolean }
   | { readonly kind: 'discoveryKey'; readonly discoveryKey: Buffer }
 
 const KEY_PATTERN = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([0-9a-f]{64})(?:[/?#].*)?$/i
@@ -76,9 +76,9 @@ export function describe(value: unknown): string {
   return typeof value
 }
 
-function parseName(value: unknown): Buffer {
-  if (typeof value === 'string' && value.length > 0) return Buffer.from(value, 'utf8')
-  if (value instanceof Uint8Array && value.byteLength > 0) return Buffer.from(value)
+function parseName(value: unknown): string | Buffer {
+  if (typeof value === 'string' && value.length > 0) return value
+  if (value instanceof Uint8Array && value.byteLength > 0) return Buffer.isBuffer(value) ? value : Buffer.from(value)
   throw new CorestoreError('INVALID_NAME', `opts.name must be a non-empty string or Buffer, got ${describe(value)}`)
 }
 
@@ -112,7 +112,7 @@ function requestOf(o: GetOptions): CoreRequest {
   if (o.key !== undefined && o.key !== null) return { kind: 'key', publicKey: parseKey(o.key, 'opts.key') }
   if (o.default || o.name !== undefined) {
     if (o.name === undefined) throw CorestoreError.invalidOption('opts.name', 'set when opts.default is')
-    return { kind: 'name', name: parseName(o.name) }
+    return { kind: 'name', name: parseName(o.name), random: false }
   }
   if (o.discoveryKey !== undefined && o.discoveryKey !== null) {
     return { kind: 'discoveryKey', discoveryKey: parseKey(o.discoveryKey, 'opts.discoveryKey') }
@@ -121,7 +121,7 @@ function requestOf(o: GetOptions): CoreRequest {
 }
 
 function randomName(): CoreRequest {
-  return { kind: 'name', name: randomBytes(32) }
+  return { kind: 'name', name: randomBytes(32), random: true }
 }
 
 const BOOLEAN_OPTIONS = [

@@ -5,11 +5,13 @@ import {
   engine,
   type Hypercore,
   type HypercoreOptions,
+  HypercoreProtocol,
   type ReplicationOptions,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { Replicator } from '@corestore/replicator'
+import { IdIndex } from './ids.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
 
 /** What the store tells its views about. */
@@ -30,6 +32,8 @@ export class StoreCore {
   readonly replicator: Replicator
   readonly listeners = new Set<StoreListener>()
   readonly #options: ParsedStoreOptions
+  readonly #ids = new IdIndex()
+  #noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
   #keychain: Keychain | null = null
   #opening: Promise<void> | null = null
   #closing: Promise<void> | null = null
@@ -68,8 +72,9 @@ export class StoreCore {
   identify(request: CoreRequest): CoreIdentity {
     switch (request.kind) {
       case 'name': {
-        const { publicKey, secretKey } = this.#requireKeychain().keyPair(request.name)
-        return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: request.name }
+        const name = typeof request.name === 'string' ? Buffer.from(request.name) : request.name
+        const { publicKey, secretKey } = this.#requireKeychain().keyPair(name)
+        return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name }
       }
       case 'keyPair':
       case 'key': {
@@ -81,12 +86,46 @@ export class StoreCore {
     }
   }
 
-  /** The loaded core for `identity`, or a newly opened one (passive until a view holds it). */
-  get(identity: CoreIdentity, options: GetOptions): Hypercore {
+  /** The cache id (hex discovery key) of the core a request names. Cheap for keys and names seen before. */
+  idOf(request: CoreRequest): string {
+    switch (request.kind) {
+      case 'key':
+      case 'keyPair':
+        return this.#ids.ofKey(request.publicKey, true)
+      case 'discoveryKey':
+        return request.discoveryKey.toString('hex')
+      case 'name':
+        return this.#ids.ofName(request.name) ?? this.identify(request).discoveryKey.toString('hex')
+    }
+  }
+
+  /** The loaded core a request names, or a newly opened one (passive until a view holds it). */
+  get(request: CoreRequest, options: GetOptions): { id: string; core: Hypercore } {
+    if (!(request.kind === 'name' && request.random)) {
+      const id =
+        request.kind === 'name'
+          ? this.#ids.ofName(request.name)
+          : request.kind === 'discoveryKey'
+            ? this.idOf(request)
+            : this.#ids.ofKey(request.publicKey)
+      const cached = id === undefined ? undefined : this.cache.get(id)
+      if (
+        cached &&
+        (request.kind === 'name' || request.kind === 'discoveryKey' || sameKey(cached, request.publicKey))
+      ) {
+        return { id: id as string, core: cached }
+      }
+    }
+    const identity = this.identify(request)
     const id = identity.discoveryKey.toString('hex')
+    if (request.kind === 'name' && !request.random) this.#ids.rememberName(request.name, id)
+    return { id, core: this.openCore(id, identity, options) }
+  }
+
+  /** The core with this id: the cached one, or one opened now from what `identity` knows. */
+  openCore(id: string, identity: CoreIdentity, options: GetOptions): Hypercore {
     const cached = this.cache.get(id)
     if (cached) return cached
-
     const storage = coreStorage(this.storage, this.#requireKeychain(), identity)
     const core = createHypercore(storage, identity.publicKey, this.#hypercoreOptions(identity, options))
     this.cache.set(id, core)
@@ -102,7 +141,7 @@ export class StoreCore {
     if (cached) return cached
     if (this.closing || !(await hasStoredCore(this.storage, dk))) return null
     if (this.closing) return null
-    return this.get({ discoveryKey: dk, publicKey: null, secretKey: null, name: null }, {})
+    return this.openCore(id, { discoveryKey: dk, publicKey: null, secretKey: null, name: null }, {})
   }
 
   close(): Promise<void> {
@@ -133,6 +172,12 @@ export class StoreCore {
         data: cache?.data === false ? undefined : shared.data?.namespace(),
         tree: cache?.tree === false ? undefined : shared.tree?.namespace(),
       }
+    }
+    // hypercore 9 makes a Noise key pair per core for streams it creates itself; the store's streams
+    // carry their own, so one pair per store spares a curve25519 key generation per open.
+    if (!merged.noiseKeyPair) {
+      this.#noiseKeyPair ??= HypercoreProtocol.keyPair()
+      merged.noiseKeyPair = this.#noiseKeyPair
     }
     merged.createIfMissing = identity.publicKey !== null
     if (identity.secretKey) merged.secretKey = identity.secretKey
@@ -172,4 +217,9 @@ export class StoreCore {
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
+}
+
+/** Whether a cached core has this key (a core opened by discovery key learns its key when ready). */
+function sameKey(core: Hypercore, publicKey: Buffer): boolean {
+  return core.key === null || core.key === publicKey || core.key.equals(publicKey)
 }

@@ -251,3 +251,15 @@ test('concurrent ready() calls share one open and one master key', async (t) => 
   await engine.ready(same)
   assert.deepEqual(same.key, core.key)
 })
+
+test('a key buffer rewritten in place between two gets names the new key, not the old core', async (t) => {
+  const store = await memoryStore(t)
+  const a = store.get()
+  const b = store.get()
+  await Promise.all([engine.ready(a), engine.ready(b)])
+  const buf = Buffer.from(a.key as Buffer)
+  assert.equal(store.get(buf), a)
+  ;(b.key as Buffer).copy(buf)
+  assert.equal(store.get(buf), b)
+  assert.equal(store.isLoaded(buf), true)
+})
