@@ -1,0 +1,192 @@
+// pnpm bench [--quick | --full] [--runs N] [--only scenario,…]
+// Every measurement runs in a fresh child process; figures are medians of the runs.
+import { execFile } from 'node:child_process'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, promisify } from 'node:util'
+import type { Impl } from './impls.ts'
+import type { Result } from './scenarios.ts'
+
+const run = promisify(execFile)
+const child = fileURLToPath(new URL('./child.ts', import.meta.url))
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+  },
+})
+
+interface Plan {
+  sizes: Record<string, number[]>
+  scale: number[]
+  runs: number
+}
+
+const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
+  smoke: {
+    sizes: {
+      'open-ram': [5],
+      'open-disk': [5],
+      'reopen-disk': [5],
+      close: [5],
+      replicate: [2],
+      passive: [2],
+      'get-hit': [1000],
+      memory: [5],
+    },
+    scale: [10],
+    runs: 1,
+  },
+  quick: {
+    sizes: {
+      'open-ram': [200],
+      'open-disk': [200],
+      'reopen-disk': [200],
+      close: [500],
+      replicate: [10, 100],
+      passive: [100],
+      'get-hit': [200_000],
+      memory: [200],
+    },
+    scale: [100, 1000],
+    runs: 3,
+  },
+  full: {
+    sizes: {
+      'open-ram': [100, 1000],
+      'open-disk': [100, 1000, 5000],
+      'reopen-disk': [100, 1000, 5000],
+      close: [100, 1000, 5000],
+      replicate: [10, 100, 1000],
+      passive: [100, 1000],
+      'get-hit': [1_000_000],
+      memory: [1000],
+    },
+    scale: [100, 1000, 5000],
+    runs: 3,
+  },
+}
+
+const mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick'
+const plan = PLANS[mode]
+const runs = values.runs ? Number(values.runs) : plan.runs
+const only = values.only ? new Set(values.only.split(',')) : null
+const IMPLS: Impl[] = ['bare', 'legacy', 'ours']
+const NAMES: Record<Impl, string> = { bare: 'hypercore 9', legacy: 'corestore 5.8.2', ours: '@corestore/core' }
+
+// glibc raises its mmap threshold as large blocks are freed, which makes RSS depend on what ran
+// before; a fixed threshold keeps every child's allocator behaving the same.
+const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' }
+
+async function measure(scenario: string, impl: Impl, size: number): Promise<Result> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '--expose-gc', child, scenario, impl, String(size)],
+    { env, maxBuffer: 1 << 20, timeout: 600_000 },
+  )
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as Result
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
+}
+
+async function medianOf(scenario: string, impl: Impl, size: number): Promise<Result> {
+  const results: Result[] = []
+  // Interleave nothing: runs of one cell back to back, each in its own process.
+  for (let i = 0; i < runs; i++) results.push(await measure(scenario, impl, size))
+  const extra: Record<string, number> = {}
+  for (const key of Object.keys(results[0]?.extra ?? {})) extra[key] = median(results.map((r) => r.extra?.[key] ?? 0))
+  return { ms: median(results.map((r) => r.ms)), ops: results[0]?.ops ?? 0, extra }
+}
+
+const fmt = (n: number, digits = 2) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(digits))
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—')
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
+  return [line(rows[0] ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join(
+    '\n',
+  )
+}
+
+const started = Date.now()
+console.log(
+  `corestore benchmark — ${mode} run, median of ${runs}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}`,
+)
+console.log('each cell: a fresh child process per run; ratios compare medians measured in this same run\n')
+
+const main: string[][] = [
+  ['scenario', 'size', ...IMPLS.map((i) => `${NAMES[i]} ms`), 'ours ops/s', 'ours/bare', 'ours/5.8.2'],
+]
+const memoryRows: string[][] = [['impl', 'cores', 'RSS KiB/core', 'heap KiB/core']]
+const hitRows: string[][] = [['impl', 'get(key) µs', 'default() µs']]
+
+for (const [scenario, sizes] of Object.entries(plan.sizes)) {
+  if (only && !only.has(scenario)) continue
+  for (const size of sizes) {
+    const r = {} as Record<Impl, Result>
+    for (const impl of IMPLS) r[impl] = await medianOf(scenario, impl, size)
+    if (scenario === 'memory') {
+      for (const impl of IMPLS) {
+        const e = r[impl].extra ?? {}
+        memoryRows.push([NAMES[impl], String(size), fmt(e['RSS KiB/core'] ?? 0), fmt(e['heap KiB/core'] ?? 0)])
+      }
+    }
+    if (scenario === 'get-hit') {
+      for (const impl of IMPLS) {
+        const perCall = (r[impl].ms * 1000) / r[impl].ops
+        hitRows.push([
+          impl === 'bare' ? 'Map.get by hex (floor)' : NAMES[impl],
+          fmt(perCall, 3),
+          fmt(r[impl].extra?.['default() µs'] ?? 0, 3),
+        ])
+      }
+      continue
+    }
+    const opsPerSec = (r.ours.ops / r.ours.ms) * 1000
+    main.push([
+      scenario,
+      String(size),
+      ...IMPLS.map((i) => fmt(r[i].ms)),
+      fmt(opsPerSec, 0),
+      ratio(r.ours.ms, r.bare.ms),
+      ratio(r.ours.ms, r.legacy.ms),
+    ])
+    console.error(`  … ${scenario} ${size} done`)
+  }
+}
+
+console.log(table(main))
+if (hitRows.length > 1) console.log(`\nget() of a cached core, per call:\n${table(hitRows)}`)
+if (memoryRows.length > 1) {
+  console.log(`\nmemory per open core (random-access-memory, a fresh process per run; deltas of RSS and heapUsed`)
+  console.log(`around opening the cores, each after two global.gc() calls; MALLOC_MMAP_THRESHOLD_=131072):`)
+  console.log(table(memoryRows))
+}
+
+if (!only || only.has('scale')) {
+  const scaleRows: string[][] = [
+    ['impl', 'open cores', 'get hit µs', 'get miss µs', 'list() µs', 'isLoaded µs', 'close µs/core'],
+  ]
+  for (const impl of ['legacy', 'ours'] as const) {
+    for (const n of plan.scale) {
+      const e = (await medianOf('scale', impl, n)).extra ?? {}
+      scaleRows.push([
+        NAMES[impl],
+        String(n),
+        ...['get hit µs', 'get miss µs', 'list() µs', 'isLoaded µs', 'close µs/core'].map((k) => fmt(e[k] ?? 0, 3)),
+      ])
+    }
+  }
+  console.log(`\nscale: the store's own costs as open cores grow (flat per core = no scan per call):`)
+  console.log(table(scaleRows))
+}
+console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`)

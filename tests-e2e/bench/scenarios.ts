@@ -1,0 +1,343 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  createProtocolStream,
+  engine,
+  type Hypercore,
+  type ProtocolStream,
+  randomAccessMemory,
+} from '@corestore/engine'
+import { randomBytes } from '@corestore/keychain'
+import { bareCore, type Impl, openStore, type StoreLike } from './impls.ts'
+
+/** One measurement: `ms` for `ops` operations of the scenario, plus figures of its own. */
+export interface Result {
+  ms: number
+  ops: number
+  extra?: Record<string, number>
+}
+
+type Scenario = (impl: Impl, size: number) => Promise<Result>
+
+const now = () => performance.now()
+const ready = (cores: Hypercore[]) => Promise.all(cores.map(engine.ready))
+
+async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'corestore-bench-'))
+  try {
+    return await fn(dir)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function store(impl: Impl, storage: string | typeof randomAccessMemory): Promise<StoreLike> {
+  const s = openStore(impl as Exclude<Impl, 'bare'>, storage)
+  await s.ready()
+  return s
+}
+
+function link(a: ProtocolStream, b: ProtocolStream): void {
+  a.on('error', () => {})
+  b.on('error', () => {})
+  a.pipe(b).pipe(a)
+}
+
+/** Resolve when `copies` have downloaded `blocks` blocks in all. */
+function downloaded(copies: Hypercore[], blocks: number): Promise<void> {
+  return new Promise((resolve) => {
+    let count = copies.reduce((n, c) => n + (c.length > 0 ? countHave(c) : 0), 0)
+    if (count >= blocks) return resolve()
+    for (const c of copies) {
+      c.on('download', () => {
+        if (++count === blocks) resolve()
+      })
+    }
+  })
+}
+
+function countHave(core: Hypercore): number {
+  let n = 0
+  for (let i = 0; i < core.length; i++) if (core.has(i)) n++
+  return n
+}
+
+const BLOCK = Buffer.alloc(1024, 0x61)
+const BLOCKS_PER_CORE = 10
+
+async function fill(cores: Hypercore[]): Promise<void> {
+  await ready(cores)
+  for (const core of cores)
+    await engine.append(
+      core,
+      Array.from({ length: BLOCKS_PER_CORE }, () => BLOCK),
+    )
+}
+
+async function closeAll(cores: Hypercore[]): Promise<void> {
+  await Promise.all(cores.map(engine.close))
+}
+
+export const scenarios: Record<string, Scenario> = {
+  /** Open `n` new cores in memory and wait until every one is ready. */
+  async 'open-ram'(impl, n) {
+    if (impl === 'bare') {
+      const t = now()
+      const cores = Array.from({ length: n }, () => bareCore(randomAccessMemory))
+      await ready(cores)
+      const ms = now() - t
+      await closeAll(cores)
+      return { ms, ops: n }
+    }
+    const s = await store(impl, randomAccessMemory)
+    const t = now()
+    const cores = Array.from({ length: n }, () => s.get())
+    await ready(cores)
+    const ms = now() - t
+    await s.close()
+    return { ms, ops: n }
+  },
+
+  /** Open `n` new cores in a directory. */
+  async 'open-disk'(impl, n) {
+    return withDir(async (dir) => {
+      if (impl === 'bare') {
+        const t = now()
+        const cores = Array.from({ length: n }, (_, i) => bareCore(join(dir, String(i))))
+        await ready(cores)
+        const ms = now() - t
+        await closeAll(cores)
+        return { ms, ops: n }
+      }
+      const s = await store(impl, dir)
+      const t = now()
+      await ready(Array.from({ length: n }, () => s.get()))
+      const ms = now() - t
+      await s.close()
+      return { ms, ops: n }
+    })
+  },
+
+  /** Reopen `n` stored cores by key after a restart. */
+  async 'reopen-disk'(impl, n) {
+    return withDir(async (dir) => {
+      if (impl === 'bare') {
+        const first = Array.from({ length: n }, (_, i) => bareCore(join(dir, String(i))))
+        await ready(first)
+        const keys = first.map((c) => c.key as Buffer)
+        await closeAll(first)
+        const t = now()
+        const cores = keys.map((key, i) => bareCore(join(dir, String(i)), key))
+        await ready(cores)
+        const ms = now() - t
+        await closeAll(cores)
+        return { ms, ops: n }
+      }
+      const first = await store(impl, dir)
+      const made = Array.from({ length: n }, () => first.get())
+      await ready(made)
+      const keys = made.map((c) => c.key as Buffer)
+      await first.close()
+      const t = now()
+      const s = await store(impl, dir)
+      await ready(keys.map((key) => s.get({ key })))
+      const ms = now() - t
+      await s.close()
+      return { ms, ops: n }
+    })
+  },
+
+  /** Close a store holding `n` open cores (bare: close `n` cores). */
+  async close(impl, n) {
+    return withDir(async (dir) => {
+      if (impl === 'bare') {
+        const cores = Array.from({ length: n }, (_, i) => bareCore(join(dir, String(i))))
+        await ready(cores)
+        const t = now()
+        await closeAll(cores)
+        return { ms: now() - t, ops: n }
+      }
+      const s = await store(impl, dir)
+      await ready(Array.from({ length: n }, () => s.get()))
+      const t = now()
+      await s.close()
+      return { ms: now() - t, ops: n }
+    })
+  },
+
+  /** Replicate `k` cores of 10 × 1 KiB blocks over one stream pair, in memory. */
+  async replicate(impl, k) {
+    const blocks = k * BLOCKS_PER_CORE
+    if (impl === 'bare') {
+      const sources = Array.from({ length: k }, () => bareCore(randomAccessMemory))
+      await fill(sources)
+      const copies = sources.map((c) => bareCore(randomAccessMemory, c.key))
+      await ready(copies)
+      const t = now()
+      const a = createProtocolStream(true, { live: true })
+      const b = createProtocolStream(false, { live: true })
+      for (const c of sources) c.replicate(true, { stream: a, live: true })
+      for (const c of copies) c.replicate(false, { stream: b, live: true })
+      const done = downloaded(copies, blocks)
+      link(a, b)
+      await done
+      const ms = now() - t
+      a.destroy()
+      await closeAll([...sources, ...copies])
+      return { ms, ops: blocks }
+    }
+    const owner = await store(impl, randomAccessMemory)
+    const reader = await store(impl, randomAccessMemory)
+    const sources = Array.from({ length: k }, () => owner.get())
+    await fill(sources)
+    const copies = sources.map((c) => reader.get({ key: c.key }))
+    await ready(copies)
+    const t = now()
+    const a = owner.replicate(true, { live: true })
+    const b = reader.replicate(false, { live: true })
+    const done = downloaded(copies, blocks)
+    link(a, b)
+    await done
+    const ms = now() - t
+    await Promise.all([owner.close(), reader.close()])
+    return { ms, ops: blocks }
+  },
+
+  /** A peer pulls `k` cores the owner has only on disk; the owner starts with nothing open. */
+  async passive(impl, k) {
+    return withDir(async (dir) => {
+      const blocks = k * BLOCKS_PER_CORE
+      let keys: Buffer[]
+      if (impl === 'bare') {
+        const made = Array.from({ length: k }, (_, i) => bareCore(join(dir, String(i))))
+        await fill(made)
+        keys = made.map((c) => c.key as Buffer)
+        await closeAll(made)
+      } else {
+        const first = await store(impl, dir)
+        const made = Array.from({ length: k }, () => first.get())
+        await fill(made)
+        keys = made.map((c) => c.key as Buffer)
+        await first.close()
+      }
+      const reader = await store(impl === 'bare' ? 'ours' : impl, randomAccessMemory)
+      const copies = keys.map((key) => reader.get({ key }))
+      await ready(copies)
+
+      const t = now()
+      const done = downloaded(copies, blocks)
+      const b = reader.replicate(false, { live: true })
+      let close: () => Promise<void>
+      if (impl === 'bare') {
+        // The floor: open every core from disk up front and replicate them all.
+        const a = createProtocolStream(true, { live: true })
+        const owned = keys.map((key, i) => bareCore(join(dir, String(i)), key))
+        for (const c of owned) c.replicate(true, { stream: a, live: true })
+        link(a, b)
+        close = () => closeAll(owned)
+      } else {
+        const owner = await store(impl, dir)
+        link(owner.replicate(true, { live: true }), b)
+        close = () => owner.close()
+      }
+      await done
+      const ms = now() - t
+      await close()
+      await reader.close()
+      return { ms, ops: k }
+    })
+  },
+
+  /** get() of a core that is already open, `n` times, by key and by name (default()). */
+  async 'get-hit'(impl, n) {
+    if (impl === 'bare') {
+      // The floor: what any cache must do at least, a Map look-up by hex key.
+      const map = new Map([[randomBytes(32).toString('hex'), 1]])
+      const key = [...map.keys()][0] as string
+      const keyBuf = Buffer.from(key, 'hex')
+      const t = now()
+      for (let i = 0; i < n; i++) map.get(keyBuf.toString('hex'))
+      const ms = now() - t
+      return { ms, ops: n, extra: { 'default() µs': (ms * 1000) / n } }
+    }
+    const s = await store(impl, randomAccessMemory)
+    const core = s.default()
+    await engine.ready(core)
+    const key = core.key as Buffer
+    for (let i = 0; i < 1000; i++) s.get(key)
+    let t = now()
+    for (let i = 0; i < n; i++) s.get(key)
+    const ms = now() - t
+    t = now()
+    for (let i = 0; i < n; i++) s.default()
+    const byName = now() - t
+    await s.close()
+    return { ms, ops: n, extra: { 'default() µs': (byName * 1000) / n } }
+  },
+
+  /** RSS and heap per open core: `n` cores opened in memory, measured after a full GC. */
+  async memory(impl, n) {
+    const gc = (globalThis as { gc?: () => void }).gc
+    if (!gc) throw new Error('run with --expose-gc')
+    const measure = () => {
+      gc()
+      gc()
+      const m = process.memoryUsage()
+      return { rss: m.rss, heap: m.heapUsed }
+    }
+    let s: StoreLike | null = null
+    if (impl !== 'bare') s = await store(impl, randomAccessMemory)
+    const before = measure()
+    const t = now()
+    const cores = Array.from({ length: n }, () => (s ? s.get() : bareCore(randomAccessMemory)))
+    await ready(cores)
+    const ms = now() - t
+    const after = measure()
+    const extra = {
+      'RSS KiB/core': (after.rss - before.rss) / 1024 / n,
+      'heap KiB/core': (after.heap - before.heap) / 1024 / n,
+    }
+    if (s) await s.close()
+    else await closeAll(cores)
+    return { ms, ops: n, extra }
+  },
+}
+
+/** How the store's own costs grow with the number of open cores (ours and 5.8.2 only). */
+export async function scale(impl: Exclude<Impl, 'bare'>, n: number): Promise<Result> {
+  const s = await store(impl, randomAccessMemory)
+  const cores = Array.from({ length: n }, () => s.get())
+  await ready(cores)
+  const keys = cores.map((c) => c.key as Buffer)
+  const reps = 20_000
+  const per = (ms: number, count: number) => (ms * 1000) / count
+
+  let t = now()
+  for (let i = 0; i < reps; i++) s.get(keys[i % n] as Buffer)
+  const hit = per(now() - t, reps)
+
+  const missCount = Math.min(200, n)
+  t = now()
+  const fresh = Array.from({ length: missCount }, () => s.get())
+  const miss = per(now() - t, missCount)
+  await ready(fresh)
+
+  const listReps = 50
+  t = now()
+  for (let i = 0; i < listReps; i++) s.list()
+  const list = per(now() - t, listReps)
+
+  t = now()
+  for (let i = 0; i < reps; i++) s.isLoaded({ key: keys[i % n] as Buffer })
+  const loaded = per(now() - t, reps)
+
+  t = now()
+  await s.close()
+  const close = per(now() - t, n + missCount)
+  return {
+    ms: 0,
+    ops: n,
+    extra: { 'get hit µs': hit, 'get miss µs': miss, 'list() µs': list, 'isLoaded µs': loaded, 'close µs/core': close },
+  }
+}

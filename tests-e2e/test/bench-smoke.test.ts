@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+// Only that the benchmark still runs end to end and prints every scenario: its figures are never asserted.
+test('the benchmark completes a tiny run and prints every scenario, both baselines and the ratios', async () => {
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'tests-e2e/bench/run.ts', '--smoke'],
+    { cwd: root, timeout: 120_000 },
+  )
+  for (const scenario of ['open-ram', 'open-disk', 'reopen-disk', 'close', 'replicate', 'passive']) {
+    assert.match(stdout, new RegExp(`\\| ${scenario} +\\|`), `scenario ${scenario} missing`)
+  }
+  for (const heading of ['hypercore 9 ms', 'corestore 5.8.2 ms', '@corestore/core ms', 'ours/bare', 'ours/5.8.2']) {
+    assert.ok(stdout.includes(heading), `column ${heading} missing`)
+  }
+  assert.match(stdout, /get\(\) of a cached core, per call/)
+  assert.match(stdout, /memory per open core/)
+  assert.match(stdout, /scale: the store's own costs/)
+})
