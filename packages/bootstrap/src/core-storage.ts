@@ -1,10 +1,4 @@
-import {
-  engine,
-  type RandomAccessStorage,
-  RandomAccessStorageClass,
-  type StorageFactory,
-  type StorageRequest,
-} from '@corestore/engine'
+import { engine, type RandomAccessStorage, type StorageCallback, type StorageFactory } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import type { Keychain } from '@corestore/keychain'
 import { coreDirectory } from './layout.js'
@@ -31,108 +25,204 @@ interface Resolved {
 /**
  * The storage function to give hypercore for one core, laid out as corestore 5 lays it out.
  *
- * `key` and `secret_key` are served through thin virtual files so that, before hypercore reads
- * anything else, the core's keys are settled: a derived core gets its `name` file, and a core
- * opened by key or discovery key gets its secret key back from `name`, so it stays writable.
+ * `key` and `secret_key` are served through two thin virtual files so that, before hypercore
+ * reads anything else, the core's keys are settled: a derived core gets its `name` file, and a
+ * core opened by key or discovery key gets its secret key back from `name`, so it stays writable.
  * If that fails (no such core, a damaged `name`), every other file of the core fails to open
  * with the typed error, so hypercore's open fails with it and nothing is written.
  */
 export function coreStorage(storage: Storage, keychain: Keychain, identity: CoreIdentity): StorageFactory {
-  const dkHex = identity.discoveryKey.toString('hex')
-  const directory = coreDirectory(dkHex)
-  const open = (file: string) => storage.file(`${directory}/${file}`)
-  const keyFile = lazyFile(() => open('key'))
-  const secretKeyFile = lazyFile(() => open('secret_key'))
+  return new CoreFiles(storage, keychain, identity).file
+}
 
-  let failure: Error | null = null
-  let keyWritten = false
-  let resolved: Promise<Resolved> | null = null
-  const resolve = () => {
-    resolved ??= resolveKeys(identity, keychain, open, keyFile.get, `${directory}/name`).catch((err: Error) => {
-      failure = err
-      throw err
-    })
-    return resolved
+/** One core's files. Plain objects, not random-access-storage instances: a store may hold thousands. */
+class CoreFiles {
+  readonly directory: string
+  readonly #storage: Storage
+  readonly #keychain: Keychain
+  readonly #identity: CoreIdentity
+  #resolved: Promise<Resolved> | null = null
+  #failure: Error | null = null
+  #keyFile: RandomAccessStorage | null = null
+  #secretKeyFile: RandomAccessStorage | null = null
+  /**
+   * The key file as read while settling the keys, served to hypercore's two reads that follow
+   * until it writes the file: one file operation per open instead of three.
+   */
+  storedKey: Buffer | null | undefined = undefined
+  keyWritten = false
+
+  constructor(storage: Storage, keychain: Keychain, identity: CoreIdentity) {
+    this.#storage = storage
+    this.#keychain = keychain
+    this.#identity = identity
+    this.directory = coreDirectory(identity.discoveryKey.toString('hex'))
   }
 
-  // The key file read while settling the keys is served from memory to hypercore's two reads that
-  // follow, until hypercore writes it: one file operation per open instead of three.
-  let storedKey: Buffer | null | undefined
-  const key = new RandomAccessStorageClass({
-    read(req) {
-      resolve().then((r) => {
-        if (storedKey === undefined && r.storedKey !== undefined && !keyWritten) storedKey = r.storedKey
-        if (storedKey === undefined) keyFile.get().read(req.offset, req.size, done(req))
-        else if (storedKey && req.offset + req.size <= storedKey.length) {
-          req.callback(null, storedKey.subarray(req.offset, req.offset + req.size))
-        } else req.callback(notFound(`${directory}/key`))
-      }, done(req))
-    },
-    write(req) {
-      keyWritten = true
-      storedKey = undefined
-      keyFile.get().write(req.offset, req.data as Buffer, done(req))
-    },
-    stat: (req) => keyFile.get().stat(done(req)),
-    close: (req) => keyFile.close(req),
-  })
+  readonly file = (name: string): RandomAccessStorage => {
+    if (name === 'key') return new KeyFile(this)
+    if (name === 'secret_key') return new SecretKeyFile(this)
+    if (this.#failure) return new FailingFile(this.#failure)
+    return this.open(name)
+  }
 
-  const secretKey = new RandomAccessStorageClass({
-    read(req) {
-      resolve().then(({ derivedSecretKey }) => {
-        if (derivedSecretKey) req.callback(null, derivedSecretKey.subarray(req.offset, req.offset + req.size))
-        else secretKeyFile.get().read(req.offset, req.size, done(req))
-      }, done(req))
-    },
-    write: (req) => secretKeyFile.get().write(req.offset, req.data as Buffer, done(req)),
-    stat: (req) => secretKeyFile.get().stat(done(req)),
-    close: (req) => secretKeyFile.close(req),
-  })
+  open(name: string): RandomAccessStorage {
+    return this.#storage.file(`${this.directory}/${name}`)
+  }
 
-  return (file) => {
-    if (file === 'key') return key
-    if (file === 'secret_key') return secretKey
-    if (failure) return failingFile(failure)
-    return open(file)
+  get keyFile(): RandomAccessStorage {
+    this.#keyFile ??= this.open('key')
+    return this.#keyFile
+  }
+
+  get secretKeyFile(): RandomAccessStorage {
+    this.#secretKeyFile ??= this.open('secret_key')
+    return this.#secretKeyFile
+  }
+
+  /** The real file behind a virtual one, if it was ever opened. */
+  opened(which: 'key' | 'secret_key'): RandomAccessStorage | null {
+    return which === 'key' ? this.#keyFile : this.#secretKeyFile
+  }
+
+  resolve(): Promise<Resolved> {
+    this.#resolved ??= this.#settle().then(
+      (r) => {
+        if (r.storedKey !== undefined && !this.keyWritten) this.storedKey = r.storedKey
+        return r
+      },
+      (err: Error) => {
+        this.#failure = err
+        throw err
+      },
+    )
+    return this.#resolved
+  }
+
+  async #settle(): Promise<Resolved> {
+    const identity = this.#identity
+    if (identity.name) {
+      // A core whose key file exists was created with its name file; only a new core needs one.
+      const storedKey = await engine.readMaybe(this.keyFile, 0, 32)
+      if (!storedKey) await withFile(this.open('name'), (f) => engine.write(f, 0, encodeName(identity.name as Buffer)))
+      return { derivedSecretKey: identity.secretKey, storedKey }
+    }
+    // An explicit key pair: hypercore keeps its secret key in `secret_key` itself.
+    if (identity.secretKey) return { derivedSecretKey: null }
+
+    const storedKey = identity.publicKey ? undefined : await engine.readMaybe(this.keyFile, 0, 32)
+    const publicKey = identity.publicKey ?? storedKey
+    if (publicKey?.length !== 32) throw CorestoreError.coreNotFound(identity.discoveryKey.toString('hex'))
+
+    const namePath = `${this.directory}/name`
+    const stored = await withFile(this.open('name'), readName)
+    if (stored === null) return { derivedSecretKey: null, storedKey }
+    if (stored === 'corrupt') {
+      throw new CorestoreError('CORRUPT_NAME', `${namePath} is damaged: it does not hold a length-prefixed name`)
+    }
+    const derived = this.#keychain.keyPair(stored)
+    if (!derived.publicKey.equals(publicKey)) {
+      throw new CorestoreError(
+        'NAME_MISMATCH',
+        `${namePath} derives the key ${derived.publicKey.toString('hex')}, not this core's ${publicKey.toString('hex')}`,
+      )
+    }
+    return { derivedSecretKey: derived.secretKey, storedKey }
   }
 }
 
-async function resolveKeys(
-  identity: CoreIdentity,
-  keychain: Keychain,
-  open: (file: string) => RandomAccessStorage,
-  keyFile: () => RandomAccessStorage,
-  namePath: string,
-): Promise<Resolved> {
-  if (identity.name) {
-    // A core whose key file exists was created with its name file; only a new core needs one.
-    const storedKey = await engine.readMaybe(keyFile(), 0, 32)
-    if (!storedKey) {
-      await withFile(open('name'), (file) => engine.write(file, 0, encodeName(identity.name as Buffer)))
-    }
-    return { derivedSecretKey: identity.secretKey, storedKey }
-  }
-  // An explicit key pair: hypercore keeps its secret key in `secret_key` itself.
-  if (identity.secretKey) return { derivedSecretKey: null }
+/** The methods hypercore 9 calls on a core's `key` and `secret_key` files. */
+abstract class VirtualFile implements RandomAccessStorage {
+  protected readonly files: CoreFiles
+  protected abstract readonly which: 'key' | 'secret_key'
 
-  const storedKey = identity.publicKey ? undefined : await engine.readMaybe(keyFile(), 0, 32)
-  const publicKey = identity.publicKey ?? storedKey
-  if (publicKey?.length !== 32) {
-    throw CorestoreError.coreNotFound(identity.discoveryKey.toString('hex'))
+  constructor(files: CoreFiles) {
+    this.files = files
   }
-  const stored = await withFile(open('name'), readName)
-  if (stored === null) return { derivedSecretKey: null, storedKey }
-  if (stored === 'corrupt') {
-    throw new CorestoreError('CORRUPT_NAME', `${namePath} is damaged: it does not hold a length-prefixed name`)
+
+  protected get real(): RandomAccessStorage {
+    return this.which === 'key' ? this.files.keyFile : this.files.secretKeyFile
   }
-  const derived = keychain.keyPair(stored)
-  if (!derived.publicKey.equals(publicKey)) {
-    throw new CorestoreError(
-      'NAME_MISMATCH',
-      `${namePath} derives the key ${derived.publicKey.toString('hex')}, not this core's ${publicKey.toString('hex')}`,
-    )
+
+  abstract read(offset: number, size: number, cb: StorageCallback<Buffer>): void
+
+  write(offset: number, data: Buffer, cb: StorageCallback = noop): void {
+    this.real.write(offset, data, cb)
   }
-  return { derivedSecretKey: derived.secretKey, storedKey }
+
+  del(offset: number, size: number, cb: StorageCallback = noop): void {
+    this.real.del(offset, size, cb)
+  }
+
+  stat(cb: StorageCallback<{ size: number }>): void {
+    this.real.stat(cb)
+  }
+
+  close(cb: StorageCallback = noop): void {
+    const real = this.files.opened(this.which)
+    if (real) real.close(cb)
+    else process.nextTick(cb, null)
+  }
+
+  destroy(cb: StorageCallback = noop): void {
+    this.real.destroy(cb)
+  }
+}
+
+class KeyFile extends VirtualFile {
+  protected readonly which = 'key'
+
+  read(offset: number, size: number, cb: StorageCallback<Buffer>): void {
+    this.files.resolve().then(() => {
+      const stored = this.files.storedKey
+      if (stored === undefined) this.real.read(offset, size, cb)
+      else if (stored && offset + size <= stored.length) cb(null, stored.subarray(offset, offset + size))
+      else cb(notFound(`${this.files.directory}/key`))
+    }, cb)
+  }
+
+  override write(offset: number, data: Buffer, cb: StorageCallback = noop): void {
+    this.files.keyWritten = true
+    this.files.storedKey = undefined
+    super.write(offset, data, cb)
+  }
+}
+
+class SecretKeyFile extends VirtualFile {
+  protected readonly which = 'secret_key'
+
+  read(offset: number, size: number, cb: StorageCallback<Buffer>): void {
+    this.files.resolve().then(({ derivedSecretKey }) => {
+      if (derivedSecretKey) cb(null, derivedSecretKey.subarray(offset, offset + size))
+      else this.real.read(offset, size, cb)
+    }, cb)
+  }
+}
+
+/** Every file of a core whose keys could not be settled: each operation fails with the reason. */
+class FailingFile implements RandomAccessStorage {
+  readonly #err: Error
+  constructor(err: Error) {
+    this.#err = err
+  }
+  read(_o: number, _s: number, cb: StorageCallback<Buffer>): void {
+    process.nextTick(cb, this.#err)
+  }
+  write(_o: number, _d: Buffer, cb: StorageCallback = noop): void {
+    process.nextTick(cb, this.#err)
+  }
+  del(_o: number, _s: number, cb: StorageCallback = noop): void {
+    process.nextTick(cb, this.#err)
+  }
+  stat(cb: StorageCallback<{ size: number }>): void {
+    process.nextTick(cb, this.#err)
+  }
+  close(cb: StorageCallback = noop): void {
+    process.nextTick(cb, null)
+  }
+  destroy(cb: StorageCallback = noop): void {
+    process.nextTick(cb, null)
+  }
 }
 
 async function readName(file: RandomAccessStorage): Promise<Buffer | 'corrupt' | null> {
@@ -150,31 +240,8 @@ async function withFile<T>(file: RandomAccessStorage, fn: (file: RandomAccessSto
   }
 }
 
-/** A real file opened on first use, so a core that never needs `secret_key` never opens it. */
-function lazyFile(create: () => RandomAccessStorage) {
-  let file: RandomAccessStorage | null = null
-  return {
-    get: () => {
-      file ??= create()
-      return file
-    },
-    close(req: StorageRequest) {
-      if (file) file.close(done(req))
-      else req.callback(null)
-    },
-  }
-}
-
 function notFound(path: string): Error {
   return Object.assign(new Error(`ENOENT: no such file, ${path}`), { code: 'ENOENT' })
 }
 
-/** A request's callback as a plain function (it is a method of the request). */
-function done<T>(req: StorageRequest<T>): (err: Error | null, value?: T) => void {
-  return (err, value) => req.callback(err, value)
-}
-
-function failingFile(err: Error): RandomAccessStorage {
-  const fail = (req: StorageRequest) => req.callback(err)
-  return new RandomAccessStorageClass({ read: fail, write: fail, del: fail, stat: fail })
-}
+function noop(): void {}
