@@ -1,6 +1,6 @@
 import { engine, type RandomAccessStorage, type StorageCallback, type StorageFactory } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
-import type { Keychain } from '@corestore/keychain'
+import { discoveryKey, type Keychain } from '@corestore/keychain'
 import { coreDirectory } from './layout.js'
 import { decodeName, encodeName } from './name-file.js'
 import type { Storage } from './storage.js'
@@ -100,34 +100,68 @@ class CoreFiles {
   }
 
   async #settle(): Promise<Resolved> {
-    const identity = this.#identity
-    if (identity.name) {
-      // A core whose key file exists was created with its name file; only a new core needs one.
-      const storedKey = await engine.readMaybe(this.keyFile, 0, 32)
-      if (!storedKey) await withFile(this.open('name'), (f) => engine.write(f, 0, encodeName(identity.name as Buffer)))
-      return { derivedSecretKey: identity.secretKey, storedKey }
+    try {
+      return await this.#settleKeys()
+    } catch (err) {
+      if (err instanceof CorestoreError) throw err
+      throw CorestoreError.storage(this.directory, err)
     }
-    // An explicit key pair: hypercore keeps its secret key in `secret_key` itself.
-    if (identity.secretKey) return { derivedSecretKey: null }
+  }
 
-    const storedKey = identity.publicKey ? undefined : await engine.readMaybe(this.keyFile, 0, 32)
-    const publicKey = identity.publicKey ?? storedKey
-    if (publicKey?.length !== 32) throw CorestoreError.coreNotFound(identity.discoveryKey.toString('hex'))
+  async #settleKeys(): Promise<Resolved> {
+    const identity = this.#identity
+    const dkHex = identity.discoveryKey.toString('hex')
+    const storedKey = await this.#read('key', (f) => engine.readMaybe(f, 0, 32), this.keyFile)
 
+    if (identity.name) {
+      // A new core (or one whose key file was lost): name first, then the key, so the core is
+      // always reopenable writable from what is on disk.
+      if (!storedKey) {
+        await this.#read('name', (f) => engine.write(f, 0, encodeName(identity.name as Buffer)))
+        await this.#restoreKey(identity.publicKey as Buffer)
+      }
+      return { derivedSecretKey: identity.secretKey, storedKey: storedKey ?? identity.publicKey }
+    }
+    if (identity.secretKey) {
+      // An explicit key pair: hypercore keeps its secret key in `secret_key` itself.
+      if (!storedKey) await this.#restoreKey(identity.publicKey as Buffer)
+      return { derivedSecretKey: null, storedKey: storedKey ?? identity.publicKey }
+    }
+
+    const stored = await this.#read('name', readName)
     const namePath = `${this.directory}/name`
-    const stored = await withFile(this.open('name'), readName)
-    if (stored === null) return { derivedSecretKey: null, storedKey }
     if (stored === 'corrupt') {
       throw new CorestoreError('CORRUPT_NAME', `${namePath} is damaged: it does not hold a length-prefixed name`)
     }
-    const derived = this.#keychain.keyPair(stored)
-    if (!derived.publicKey.equals(publicKey)) {
+    const derived = stored ? this.#keychain.keyPair(stored) : null
+    const publicKey = identity.publicKey ?? storedKey ?? derived?.publicKey ?? null
+    if (!publicKey) throw CorestoreError.coreNotFound(dkHex)
+    if (derived && !derived.publicKey.equals(publicKey)) {
       throw new CorestoreError(
         'NAME_MISMATCH',
         `${namePath} derives the key ${derived.publicKey.toString('hex')}, not this core's ${publicKey.toString('hex')}`,
       )
     }
-    return { derivedSecretKey: derived.secretKey, storedKey }
+    if (!identity.publicKey && derived && !storedKey) {
+      // Opened by discovery key with the key file lost: the name proves which key it was.
+      if (!discoveryKey(derived.publicKey).equals(identity.discoveryKey)) throw CorestoreError.coreNotFound(dkHex)
+    }
+    // hypercore 9 wipes a core's data when it finds data but no key file; the key is known, so restore it.
+    if (!storedKey) await this.#restoreKey(publicKey)
+    return { derivedSecretKey: derived?.secretKey ?? null, storedKey: storedKey ?? publicKey }
+  }
+
+  async #restoreKey(publicKey: Buffer): Promise<void> {
+    await this.#read('key', (f) => engine.write(f, 0, publicKey), this.keyFile)
+  }
+
+  /** Run `fn` on one of the core's files (a fresh handle unless `file` is given), naming it in errors. */
+  async #read<T>(name: string, fn: (file: RandomAccessStorage) => Promise<T>, file?: RandomAccessStorage): Promise<T> {
+    try {
+      return file ? await fn(file) : await withFile(this.open(name), fn)
+    } catch (err) {
+      throw err instanceof CorestoreError ? err : CorestoreError.storage(`${this.directory}/${name}`, err)
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 export { type CoreIdentity, coreStorage } from './core-storage.js'
 export { hasStoredCore, readStoredKey, storedDiscoveryKeys } from './disk.js'
 export { coreDirectory, corePath, MASTER_KEY_FILE } from './layout.js'
+export { LOCK_FILE, lockStore, type StoreLock } from './lock.js'
 export { loadMasterKey } from './master-key.js'
 export { decodeName, encodeName } from './name-file.js'
 export { openStorage, type Storage, type StorageInput } from './storage.js'

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { type CoreIdentity, corePath, coreStorage, encodeName, openStorage, type Storage } from '@corestore/bootstrap'
-import { createHypercore, engine, type Hypercore } from '@corestore/engine'
+import { createHypercore, createMemoryStorage, engine, type Hypercore } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { tmpDir, tree } from './helpers.ts'
@@ -127,4 +127,36 @@ test('a read-only core (opened by key, no name, no secret) stays read-only', asy
   await engine.ready(core)
   assert.equal(core.writable, false)
   await engine.close(core)
+})
+
+test('a lost key file is restored from the name, and no block is lost', async (t) => {
+  const dir = await tmpDir(t)
+  const id = derived('lost-key')
+  await create(dir, id, ['kept', 'all'])
+  const { rm } = await import('node:fs/promises')
+  await rm(join(dir, corePath(id.discoveryKey.toString('hex'), 'key')))
+  for (const reopenAs of [id, { ...id, secretKey: null, name: null }]) {
+    const core = open(openStorage(dir), reopenAs)
+    await engine.ready(core)
+    assert.equal(core.length, 2)
+    assert.deepEqual(await engine.get(core, 1), Buffer.from('all'))
+    assert.equal(core.writable, true)
+    await engine.close(core)
+  }
+})
+
+test('a file that exists but cannot be read is STORAGE_ERROR naming it, not a missing core', async () => {
+  const denied = Object.assign(new Error('permission denied'), { code: 'EACCES' })
+  const storage = openStorage((path: string) => {
+    const file = createMemoryStorage()(path)
+    file.read = (_o: number, _s: number, cb: (err: Error | null) => void) => process.nextTick(cb, denied)
+    return file
+  })
+  const id = derived('unreadable')
+  const core = open(storage, { ...id, secretKey: null, name: null })
+  core.on('error', () => {})
+  await assert.rejects(
+    engine.ready(core),
+    (err: unknown) => isCorestoreError(err) && err.code === 'STORAGE_ERROR' && /\/key: EACCES/.test(err.message),
+  )
 })

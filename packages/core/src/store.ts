@@ -1,4 +1,12 @@
-import { type CoreIdentity, coreStorage, hasStoredCore, loadMasterKey, type Storage } from '@corestore/bootstrap'
+import {
+  type CoreIdentity,
+  coreStorage,
+  hasStoredCore,
+  loadMasterKey,
+  lockStore,
+  type Storage,
+  type StoreLock,
+} from '@corestore/bootstrap'
 import { type CoreCache, TwoTierCache } from '@corestore/cache'
 import {
   createHypercore,
@@ -35,6 +43,7 @@ export class StoreCore {
   readonly #ids = new IdIndex()
   #noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
   #keychain: Keychain | null = null
+  #lock: StoreLock | null = null
   #opening: Promise<void> | null = null
   #closing: Promise<void> | null = null
 
@@ -62,8 +71,14 @@ export class StoreCore {
 
   open(): Promise<void> {
     this.#opening ??= (async () => {
-      const masterKey = this.#options.masterKey ?? (await loadMasterKey(this.storage))
-      if (!this.closing) this.#keychain = new Keychain(masterKey)
+      this.#lock = await lockStore(this.storage)
+      try {
+        const masterKey = this.#options.masterKey ?? (await loadMasterKey(this.storage))
+        if (!this.closing) this.#keychain = new Keychain(masterKey)
+      } catch (err) {
+        await this.#lock?.release()
+        throw err
+      }
     })()
     return this.#opening
   }
@@ -151,6 +166,7 @@ export class StoreCore {
       const cores = [...this.cache.entries()].map((e) => e.value)
       const results = await Promise.allSettled(cores.map((core) => engine.close(core)))
       for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
+      await this.#lock?.release()
       const failed = results.find((r) => r.status === 'rejected')
       if (failed) throw (failed as PromiseRejectedResult).reason
     })()

@@ -151,3 +151,18 @@ test('a discovery key with no core on disk fails the core with CORE_NOT_FOUND an
   assert.equal(store.isLoaded({ discoveryKey: Buffer.alloc(32, 9) }), false)
   assert.equal(store.list().size, 0)
 })
+
+test('a second Corestore on an open directory is STORE_LOCKED until the first closes', async (t) => {
+  const { tmpDir } = await import('./helpers.ts')
+  const dir = await tmpDir(t)
+  const first = new Corestore(dir)
+  await first.ready()
+  const second = new Corestore(dir)
+  await assert.rejects(second.ready(), refusedWith('STORE_LOCKED', /open in another Corestore/))
+  await second.close()
+  await first.close()
+  const third = new Corestore(dir)
+  await third.ready()
+  await engine.ready(third.default())
+  await third.close()
+})

@@ -21,17 +21,33 @@ export const get = <B>(
   opts: { wait?: boolean; timeout?: number } = {},
 ): Promise<B> => call<B>((cb) => core.get(index, opts, cb))
 
+/**
+ * Whether a storage error only says the bytes are not there: the file does not exist (`ENOENT`)
+ * or is too short (random-access-file and -memory report that without a code).
+ * Anything else (`EACCES`, `EMFILE`, `EIO`…) is a real failure.
+ */
+export function isAbsent(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === undefined || code === 'ENOENT'
+}
+
 /** Read `size` bytes at `offset`; resolves `null` where the file does not exist or is too short. */
 export function readMaybe(file: RandomAccessStorage, offset: number, size: number): Promise<Buffer | null> {
-  return new Promise((resolve) => {
-    file.read(offset, size, (err, data) => resolve(err || !data ? null : data))
+  return new Promise((resolve, reject) => {
+    file.read(offset, size, (err, data) => {
+      if (err && !isAbsent(err)) reject(err)
+      else resolve(err || !data ? null : data)
+    })
   })
 }
 
 /** The file's size, `null` where it does not exist. */
 export function statMaybe(file: RandomAccessStorage): Promise<number | null> {
-  return new Promise((resolve) => {
-    file.stat((err, st) => resolve(err || !st ? null : st.size))
+  return new Promise((resolve, reject) => {
+    file.stat((err, st) => {
+      if (err && !isAbsent(err)) reject(err)
+      else resolve(err || !st ? null : st.size)
+    })
   })
 }
 

@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'STORE_NOT_READY'
   | 'STORE_CLOSED'
   | 'LISTING_UNSUPPORTED'
+  | 'STORAGE_ERROR'
+  | 'STORE_LOCKED'
+  | 'NETWORKER_CLOSED'
 
 /** The one error class of the corestore packages: `code` says what went wrong, the message names the culprit. */
 export class CorestoreError extends Error {
@@ -49,6 +52,15 @@ export class CorestoreError extends Error {
 
   static coreNotFound(discoveryKey: string): CorestoreError {
     return new CorestoreError('CORE_NOT_FOUND', `discoveryKey ${discoveryKey} names no core stored here`)
+  }
+
+  /** A file could not be read or written for another reason than not existing (permissions, I/O). */
+  static storage(path: string, cause: unknown): CorestoreError {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    const code = (cause as { code?: unknown } | null)?.code
+    return new CorestoreError('STORAGE_ERROR', `${path}: ${typeof code === 'string' ? `${code}, ` : ''}${reason}`, {
+      cause,
+    })
   }
 
   static closed(): CorestoreError {
