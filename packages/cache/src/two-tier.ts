@@ -26,7 +26,10 @@ export class TwoTierCache<V extends object> extends EventEmitter implements Core
     }
     this.maxSize = maxSize
     this.#passive = new LRUCache<string, V>({
-      max: maxSize,
+      // Counted through maxSize rather than max: lru-cache preallocates `max` slots up front,
+      // and a large cacheSize must not cost memory before there are cores to hold.
+      maxSize,
+      sizeCalculation: () => 1,
       dispose: (value, id, reason) => {
         if (reason === 'evict') this.emit('evict', id, value)
       },

@@ -45,3 +45,11 @@ test('adding an id twice is refused rather than silently replacing a live value'
   cache.set('a', {})
   assert.throws(() => cache.set('a', {}), /already cached/)
 })
+
+test('a huge bound costs nothing up front', () => {
+  const before = process.memoryUsage().heapUsed
+  const cache = new TwoTierCache({ maxSize: Number.MAX_SAFE_INTEGER })
+  cache.set('a', {})
+  assert.equal(cache.passiveSize, 1)
+  assert.ok(process.memoryUsage().heapUsed - before < 10 * 1024 * 1024)
+})

@@ -142,7 +142,13 @@ export class StoreCore {
     const cached = this.cache.get(id)
     if (cached) return cached
     const storage = coreStorage(this.storage, this.#requireKeychain(), identity)
-    const core = createHypercore(storage, identity.publicKey, this.#hypercoreOptions(identity, options))
+    let core: Hypercore
+    try {
+      core = createHypercore(storage, identity.publicKey, this.#hypercoreOptions(identity, options))
+    } catch (err) {
+      // Whatever hypercore refuses outright is a bad option: say so, typed, with its words.
+      throw CorestoreError.invalidOption('opts', `options hypercore 9 accepts (it said: ${(err as Error).message})`)
+    }
     this.cache.set(id, core)
     this.#watch(id, core, options)
     return core
@@ -156,7 +162,14 @@ export class StoreCore {
     if (cached) return cached
     if (this.closing || !(await hasStoredCore(this.storage, dk))) return null
     if (this.closing) return null
-    return this.openCore(id, { discoveryKey: dk, publicKey: null, secretKey: null, name: null }, {})
+    const core = this.openCore(id, { discoveryKey: dk, publicKey: null, secretKey: null, name: null }, {})
+    // Resolve once open, so the replicator's per-stream limit bounds opens in flight, not just look-ups.
+    try {
+      await engine.ready(core)
+      return core
+    } catch {
+      return null
+    }
   }
 
   close(): Promise<void> {

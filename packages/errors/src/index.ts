@@ -58,9 +58,8 @@ export class CorestoreError extends Error {
   static storage(path: string, cause: unknown): CorestoreError {
     const reason = cause instanceof Error ? cause.message : String(cause)
     const code = (cause as { code?: unknown } | null)?.code
-    return new CorestoreError('STORAGE_ERROR', `${path}: ${typeof code === 'string' ? `${code}, ` : ''}${reason}`, {
-      cause,
-    })
+    const prefix = typeof code === 'string' && !reason.startsWith(code) ? `${code}: ` : ''
+    return new CorestoreError('STORAGE_ERROR', `${path}: ${prefix}${reason}`, { cause })
   }
 
   static closed(): CorestoreError {

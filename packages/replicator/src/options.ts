@@ -22,6 +22,21 @@ export function checkReplicateArguments(isInitiator: unknown, opts: unknown): Re
   if (o.timeout !== undefined && o.timeout !== false && !(typeof o.timeout === 'number' && o.timeout >= 0)) {
     throw CorestoreError.invalidOption('opts.timeout', 'a number of milliseconds or false')
   }
+  if (
+    o.extensions !== undefined &&
+    !(Array.isArray(o.extensions) && o.extensions.every((e) => typeof e === 'string'))
+  ) {
+    throw CorestoreError.invalidOption('opts.extensions', 'an array of extension names')
+  }
+  for (const name of ['onauthenticate', 'ondiscoverykey', 'onchannelclose', 'onhandshake']) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') {
+      throw CorestoreError.invalidOption(`opts.${name}`, 'a function')
+    }
+  }
+  const kp = o.keyPair as { publicKey?: unknown; secretKey?: unknown } | undefined
+  if (kp !== undefined && !(kp && Buffer.isBuffer(kp.publicKey) && Buffer.isBuffer(kp.secretKey))) {
+    throw CorestoreError.invalidOption('opts.keyPair', 'a Noise key pair { publicKey, secretKey } of Buffers')
+  }
   if (o.stream !== undefined && !isProtocolStream(o.stream)) {
     throw CorestoreError.invalidOption('opts.stream', 'a hypercore-protocol stream')
   }

@@ -1,4 +1,5 @@
 import { createProtocolStream, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
+import { CorestoreError } from '@corestore/errors'
 import { LookupQueue } from './lookup-queue.js'
 
 /** What the replicator needs from its store. */
@@ -58,7 +59,7 @@ export class Replicator {
     scope: StreamScope = ALL,
   ): ProtocolStream {
     const { stream: given, ...streamOpts } = opts
-    const stream = given ?? createProtocolStream(isInitiator, streamOpts)
+    const stream = given ?? newStream(isInitiator, streamOpts)
     const streams = this.#streams
 
     const lookups = new LookupQueue<Hypercore | null>(
@@ -107,6 +108,18 @@ export class Replicator {
       state.forget()
       if (state.owned) state.stream.destroy()
     }
+  }
+}
+
+/** A protocol stream, with anything hypercore-protocol itself rejects reported as a typed error. */
+function newStream(isInitiator: boolean, opts: ReplicationOptions): ProtocolStream {
+  try {
+    return createProtocolStream(isInitiator, opts)
+  } catch (err) {
+    throw CorestoreError.invalidOption(
+      'opts',
+      `options hypercore-protocol accepts (it said: ${(err as Error).message})`,
+    )
   }
 }
 

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type TestContext, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { encodeName } from '@corestore/bootstrap'
+import { Corestore, type Hypercore, isCorestoreError } from '@corestore/core'
+import { appendAll, engine, readAll, tmpDir } from '../helpers/index.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+function fileOf(dir: string, core: Hypercore, file: string): string {
+  const dk = (core.discoveryKey as Buffer).toString('hex')
+  return join(dir, dk.slice(0, 2), dk.slice(2, 4), dk, file)
+}
+
+/** A closed store with two derived cores holding blocks: the damaged one and a bystander. */
+async function storeWithCores(t: TestContext) {
+  const dir = await tmpDir(t)
+  const store = new Corestore(dir)
+  await store.ready()
+  const victim = store.namespace('victim').default()
+  const bystander = store.default()
+  await appendAll(victim, ['v0', 'v1'])
+  await appendAll(bystander, ['b0'])
+  await store.close()
+  return { dir, victim, bystander }
+}
+
+function code(expected: string, file: RegExp) {
+  return (err: unknown) => isCorestoreError(err) && err.code === expected && file.test(err.message)
+}
+
+for (const [label, bytes] of [
+  ['torn', Buffer.alloc(13, 7)],
+  ['empty', Buffer.alloc(0)],
+] as const) {
+  test(`a ${label} master_key is CORRUPT_MASTER_KEY naming the file, which is left as it was`, async (t) => {
+    const { dir } = await storeWithCores(t)
+    await writeFile(join(dir, 'master_key'), bytes)
+    const store = new Corestore(dir)
+    await assert.rejects(store.ready(), code('CORRUPT_MASTER_KEY', /master_key holds/))
+    await store.close()
+    assert.deepEqual(await readFile(join(dir, 'master_key')), bytes)
+  })
+}
+
+test('a torn name file is CORRUPT_NAME naming it; the file stays, the rest of the store works', async (t) => {
+  const { dir, victim, bystander } = await storeWithCores(t)
+  const torn = Buffer.from([0x06, 0x76, 0x69])
+  await writeFile(fileOf(dir, victim, 'name'), torn)
+  const store = new Corestore(dir)
+  await store.ready()
+  t.after(() => store.close())
+  await assert.rejects(engine.ready(store.get(victim.key as Buffer)), code('CORRUPT_NAME', /\/name is damaged/))
+  assert.deepEqual(await readFile(fileOf(dir, victim, 'name')), torn)
+  assert.deepEqual(await readAll(store.get(bystander.key as Buffer)), ['b0'])
+})
+
+test('a name file that derives another key is NAME_MISMATCH naming it; the file stays', async (t) => {
+  const { dir, victim, bystander } = await storeWithCores(t)
+  const other = encodeName(Buffer.from('someone-else'))
+  await writeFile(fileOf(dir, victim, 'name'), other)
+  const store = new Corestore(dir)
+  await store.ready()
+  t.after(() => store.close())
+  await assert.rejects(engine.ready(store.get(victim.key as Buffer)), code('NAME_MISMATCH', /\/name derives the key/))
+  assert.deepEqual(await readFile(fileOf(dir, victim, 'name')), other)
+  await appendAll(store.default(), ['b1'])
+  assert.deepEqual(await readAll(store.get(bystander.key as Buffer)), ['b0', 'b1'])
+})
+
+test('a lost key file is rewritten from the name: every block kept, still writable, by name, key or discovery key', async (t) => {
+  for (const how of ['name', 'key', 'discoveryKey'] as const) {
+    const { dir, victim } = await storeWithCores(t)
+    await rm(fileOf(dir, victim, 'key'))
+    const store = new Corestore(dir)
+    await store.ready()
+    const core =
+      how === 'name'
+        ? store.namespace('victim').default()
+        : how === 'key'
+          ? store.get(victim.key as Buffer)
+          : store.get({ discoveryKey: victim.discoveryKey as Buffer })
+    assert.deepEqual(await readAll(core), ['v0', 'v1'], `opened by ${how}`)
+    await appendAll(core, ['v2'])
+    assert.equal(core.writable, true)
+    await store.close()
+    assert.deepEqual(await readFile(fileOf(dir, victim, 'key')), victim.key)
+  }
+})
+
+test('a core folder the user cannot read is STORAGE_ERROR naming the file; other cores still work', () => {
+  // File permissions do not apply to root: run the scenario as an unprivileged user then.
+  const asRoot = process.getuid?.() === 0
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'tests-e2e/faults/fixtures/unreadable.ts'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, HOME: '/tmp' },
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    },
+  )
+  assert.equal(result.status, 0, result.stderr)
+  const seen = JSON.parse(result.stdout.trim()) as Record<string, unknown>
+  assert.equal(seen.code, 'STORAGE_ERROR')
+  assert.match(String(seen.message), /\/key: EACCES: permission denied/)
+  assert.equal(seen.opened, undefined)
+  assert.equal(seen.otherBlock, 'fine')
+  assert.equal(seen.otherLength, 2)
+})

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict'
+import { readdir, stat } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { type TestContext, test } from 'node:test'
+import { Corestore } from '@corestore/core'
+import { createProtocolStream, type Hypercore, type ProtocolStream } from '@corestore/engine'
+import { randomBytes } from '@corestore/keychain'
+import { appendAll, engine, link, tmpDir } from '../helpers/index.ts'
+
+const openFds = async () => (await readdir('/proc/self/fd')).length
+
+/** Peak figures of the store while `work` runs, sampled every few milliseconds. */
+async function watch(store: Corestore, work: () => Promise<void>) {
+  const start = { fds: await openFds(), heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }
+  const peak = { fds: start.fds, heap: start.heap, rss: start.rss, passive: 0 }
+  const sample = async () => {
+    const m = process.memoryUsage()
+    peak.fds = Math.max(peak.fds, await openFds())
+    peak.heap = Math.max(peak.heap, m.heapUsed)
+    peak.rss = Math.max(peak.rss, m.rss)
+    peak.passive = Math.max(peak.passive, store.cache.passiveSize)
+  }
+  // Counted after each core is added, not inside an eviction (which runs mid-insertion).
+  const onfeed = () => {
+    peak.passive = Math.max(peak.passive, store.cache.passiveSize)
+  }
+  store.on('feed', onfeed)
+  const timer = setInterval(sample, 5)
+  try {
+    await work()
+  } finally {
+    clearInterval(timer)
+    store.off('feed', onfeed)
+    await sample()
+  }
+  return { start, peak }
+}
+
+async function snapshot(dir: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(e.parentPath, e.name)
+    if (e.isFile()) out.set(relative(dir, path), (await stat(path)).size)
+  }
+  return out
+}
+
+/** A store on disk with `n` cores of one block, closed; returns the directory and the keys. */
+async function storedCores(t: TestContext, n: number): Promise<{ dir: string; keys: Buffer[] }> {
+  const dir = await tmpDir(t)
+  const store = new Corestore(dir, { cacheSize: 64 })
+  await store.ready()
+  const keys: Buffer[] = []
+  for (let i = 0; i < n; i += 250) {
+    const batch = store.namespace(`batch-${i}`)
+    const cores = Array.from({ length: Math.min(250, n - i) }, () => batch.get())
+    for (const [j, core] of cores.entries()) await appendAll(core, [`block of ${i + j}`])
+    for (const core of cores) keys.push(core.key as Buffer)
+    await batch.close()
+  }
+  await store.close()
+  return { dir, keys }
+}
+
+/** Wait until `predicate` holds, polling; fails after `ms`. */
+async function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+async function realPeerGets(store: Corestore, key: Buffer, t: TestContext): Promise<string> {
+  const peer = new Corestore((await import('@corestore/engine')).randomAccessMemory)
+  await peer.ready()
+  t.after(() => peer.close())
+  link(store.replicate(true, { live: true }), peer.replicate(false, { live: true }))
+  return (await engine.get(peer.get(key), 0, { timeout: 10_000 })).toString()
+}
+
+/** A bare protocol peer that opens a channel per key and counts the channels the owner closed. */
+function rawPeer(stream: ProtocolStream) {
+  const raw = createProtocolStream(false, { live: true })
+  let closed = 0
+  link(stream, raw)
+  return {
+    raw,
+    open: (key: Buffer) => raw.open(key, { onclose: () => closed++ }),
+    get closed() {
+      return closed
+    },
+  }
+}
+
+test('a peer requesting 100,000 unknown discovery keys opens nothing, writes nothing, and real peers are served', async (t) => {
+  const { dir, keys } = await storedCores(t, 3)
+  const store = new Corestore(dir, { cacheSize: 100 })
+  await store.ready()
+  t.after(() => store.close())
+  const before = await snapshot(dir)
+  const peer = rawPeer(store.replicate(true, { live: true }))
+  const N = 100_000
+  const { start, peak } = await watch(store, async () => {
+    for (let i = 0; i < N; i++) {
+      peer.open(randomBytes(32))
+      if (i % 5000 === 4999) await new Promise((r) => setImmediate(r))
+    }
+    await until(() => peer.closed === N, 120_000, 'the owner to answer every request')
+  })
+  t.diagnostic(
+    `unknown flood: ${N} requests; peak passive ${peak.passive}; fds ${start.fds} → peak ${peak.fds}; ` +
+      `heap ${(start.heap / 2 ** 20).toFixed(0)} → peak ${(peak.heap / 2 ** 20).toFixed(0)} MiB; ` +
+      `RSS ${(start.rss / 2 ** 20).toFixed(0)} → peak ${(peak.rss / 2 ** 20).toFixed(0)} MiB`,
+  )
+  assert.equal(peak.passive, 0)
+  assert.equal(store.cache.size, 0)
+  assert.ok(peak.fds <= start.fds + 20, `descriptors grew from ${start.fds} to ${peak.fds}`)
+  assert.ok(peak.heap - start.heap < 256 * 2 ** 20, 'heap stays bounded')
+  assert.deepEqual(await snapshot(dir), before, 'nothing on disk changed')
+  assert.equal(await realPeerGets(store, keys[0] as Buffer, t), 'block of 0')
+  peer.raw.destroy()
+})
+
+test('a peer requesting all of 5,000 stored cores with cacheSize 100 never has more than 100 passive cores open', async (t) => {
+  const { dir, keys } = await storedCores(t, 5000)
+  const store = new Corestore(dir, { cacheSize: 100 })
+  await store.ready()
+  t.after(() => store.close())
+  // Cores open right now (closing is asynchronous, so evicted cores finish closing a moment later).
+  let served = 0
+  let open = 0
+  let peakOpen = 0
+  store.on('feed', (core: Hypercore) => {
+    served++
+    peakOpen = Math.max(peakOpen, ++open)
+    core.once('close', () => open--)
+  })
+  const peer = rawPeer(store.replicate(true, { live: true }))
+  const { start, peak } = await watch(store, async () => {
+    for (const key of keys) peer.open(key)
+    await until(() => served === keys.length, 180_000, 'every stored core to be opened for the peer')
+  })
+  await new Promise((r) => setTimeout(r, 100))
+  t.diagnostic(
+    `stored-core flood: ${keys.length} cores requested; peak passive ${peak.passive}; peak open (incl. closing) ` +
+      `${peakOpen}; open after ${open}; fds ${start.fds} → peak ${peak.fds}; ` +
+      `heap ${(start.heap / 2 ** 20).toFixed(0)} → peak ${(peak.heap / 2 ** 20).toFixed(0)} MiB`,
+  )
+  assert.ok(peak.passive <= 100, `peak passive ${peak.passive}`)
+  assert.ok(open <= 100, `${open} cores still open`)
+  // Each open core holds up to five files; a few look-ups are in flight at once.
+  assert.ok(peak.fds <= start.fds + 100 * 5 + 16 * 5 + 40, `descriptors peaked at ${peak.fds}`)
+  // Live cores are bounded; what is left above that is closed cores the garbage collector has not reached yet.
+  assert.ok(peak.heap - start.heap < 1024 * 2 ** 20, 'heap stays bounded')
+  assert.equal(await realPeerGets(store, keys[4321] as Buffer, t), 'block of 4321')
+  peer.raw.destroy()
+})
