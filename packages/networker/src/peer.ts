@@ -1,0 +1,68 @@
+import type { ProtocolStream } from '@corestore/engine'
+import type { SwarmConnection } from './hyperswarm.js'
+
+/** What the networker hears from a peer's pair of streams. */
+export interface PeerEvents {
+  onerror(peer: Peer, err: Error): void
+  onclose(peer: Peer): void
+}
+
+/**
+ * One connected peer: its hyperswarm connection and the store's replication stream piped over it.
+ * Whichever side closes or fails first takes the other down with it, once.
+ */
+export class Peer {
+  /** The peer's Noise public key: the same for every connection to it. */
+  readonly remotePublicKey: Buffer
+  /** True when we dialed the peer (then we are the replication initiator). */
+  readonly client: boolean
+  readonly connection: SwarmConnection
+  readonly stream: ProtocolStream
+  readonly #whenClosed: Promise<void>
+  #closed = false
+
+  constructor(connection: SwarmConnection, stream: ProtocolStream, client: boolean, events: PeerEvents) {
+    this.remotePublicKey = connection.remotePublicKey
+    this.client = client
+    this.connection = connection
+    this.stream = stream
+
+    // A failing peer is expected (it went away, its network dropped): report it, never throw.
+    let reported = false
+    const onerror = (err: Error) => {
+      if (!reported && !this.#closed) events.onerror(this, err)
+      reported = true
+    }
+    const onclose = () => {
+      if (this.#closed) return
+      this.#closed = true
+      this.#destroy()
+      events.onclose(this)
+    }
+    for (const side of [connection, stream]) {
+      side.on('error', onerror)
+      side.once('close', onclose)
+    }
+    this.#whenClosed = Promise.all([closed(connection), closed(stream)]).then(() => {})
+    connection.pipe(stream).pipe(connection)
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** Close the connection and the replication stream; resolves once both have closed. */
+  close(): Promise<void> {
+    this.#destroy()
+    return this.#whenClosed
+  }
+
+  #destroy(): void {
+    if (!this.connection.destroyed) this.connection.destroy()
+    if (!this.stream.destroyed) this.stream.destroy()
+  }
+}
+
+function closed(side: SwarmConnection | ProtocolStream): Promise<void> {
+  return new Promise((resolve) => side.once('close', () => resolve()))
+}
