@@ -28,3 +28,15 @@ test('the keychain example prints the keys of a fresh master key', async () => {
   assert.match(out, /master key .*: [0-9a-f]{64}/)
   assert.equal(out.match(/discovery key {2}[0-9a-f]{64}/g)?.length, 3)
 })
+
+test('the network example replicates between two processes over a loopback DHT and exits cleanly', async () => {
+  const out = await example('networker.ts')
+  assert.match(out, /testnet: bootstrap 127\.0\.0\.1:\d+/)
+  assert.match(out, /owner: announced [0-9a-f]{64}/)
+  assert.match(out, / {2}#0 {2}hello from the owner/)
+  assert.match(out, / {2}#2 {2}written while you were listening/)
+  assert.match(out, / {2}#3 {2}bye!/)
+  assert.match(out, /reader: closed/)
+  assert.match(out, /owner: closed/)
+  assert.match(out, /done: both processes exited and the testnet is down\./)
+})
