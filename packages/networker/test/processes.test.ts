@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { type TestContext, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { startTestnet } from './helpers.ts'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
@@ -70,4 +71,14 @@ test('an owner and a reader in two node processes replicate over the testnet, th
   owner.process.stdin.end()
   assert.deepEqual(await owner.next(), { closed: true })
   assert.equal(await owner.exited(), 0, `the owner exits on its own; stderr: ${owner.stderr}`)
+})
+
+test('the first-block benchmark runs and reports a median', { timeout: 60_000 }, async () => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'packages/networker/bench/first-block.ts', '2'],
+    { cwd: root, timeout: 50_000 },
+  )
+  assert.match(stdout, /run {2}2: [\d.]+ ms/)
+  assert.match(stdout, /median of 2: [\d.]+ ms/)
 })
