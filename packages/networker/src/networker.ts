@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { Corestore } from '@corestore/core'
+import type { ProtocolStream } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import {
   createSwarm,
@@ -140,16 +141,19 @@ export class Networker extends EventEmitter<NetworkerEvents> {
       this.swarm.removeListener('connection', this.#onconnection)
       const topics = [...this.#topics.values()]
       this.#topics.clear()
-      await Promise.all([...this.#peers].map((peer) => peer.close()))
-      if (this.#ownsSwarm) await this.swarm.destroy()
-      else await Promise.all(topics.map(leaveQuietly))
-      this.#closed = true
+      try {
+        await Promise.all([...this.#peers].map((peer) => peer.close()))
+        if (this.#ownsSwarm) await this.swarm.destroy()
+        else await Promise.all(topics.map(leaveQuietly))
+      } finally {
+        this.#closed = true
+      }
     })()
     return this.#closing
   }
 
   #connect(conn: SwarmConnection, info: SwarmPeerInfo): void {
-    let stream: ReturnType<ReplicatingStore['replicate']>
+    let stream: ProtocolStream
     try {
       if (this.#closing) throw new CorestoreError('NETWORKER_CLOSED', 'the networker is closed')
       stream = this.store.replicate(info.client, { live: true })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { test } from 'node:test'
+import { type TestContext, test } from 'node:test'
 import type { Corestore } from '@corestore/core'
 import type { Hypercore } from '@corestore/engine'
 import { appendAll, Cluster, download, engine, until } from './helpers.ts'
@@ -24,6 +24,19 @@ async function readChat(store: Corestore, owned: { messages: Hypercore; attachme
   const messages = store.get(owned.messages.key as Buffer)
   const attachments = store.get(owned.attachments.key as Buffer)
   return { messages: await download(messages, MESSAGES.length), attachments: await download(attachments, 1) }
+}
+
+/** A testnet with the chat's owner and a reader, both joined to the messages core's key, flushed. */
+async function joinedPair(t: TestContext) {
+  const cluster = await Cluster.start(t)
+  const owner = await cluster.node()
+  const reader = await cluster.node()
+  const owned = await chat(owner.store)
+  const dk = owned.messages.discoveryKey as Buffer
+  await owner.networker.join(dk)
+  await reader.networker.join(dk)
+  await reader.networker.flush()
+  return { cluster, owner, reader, owned, dk }
 }
 
 test('two stores on the testnet replicate a namespace after joining its discovery key', BOUND, async (t) => {
@@ -73,14 +86,7 @@ test('five stores in one process replicate a namespace, and new blocks reach eve
 })
 
 test('a peer that joins later catches up, including blocks written meanwhile', BOUND, async (t) => {
-  const cluster = await Cluster.start(t)
-  const owner = await cluster.node()
-  const early = await cluster.node()
-  const owned = await chat(owner.store)
-  const dk = owned.messages.discoveryKey as Buffer
-  await owner.networker.join(dk)
-  await early.networker.join(dk)
-  await early.networker.flush()
+  const { cluster, owned, dk, reader: early } = await joinedPair(t)
   assert.deepEqual((await readChat(early.store, owned)).messages, MESSAGES)
 
   await appendAll(owned.messages, ['written before the late peer came'])
@@ -94,14 +100,7 @@ test('a peer that joins later catches up, including blocks written meanwhile', B
 })
 
 test('a peer that leaves the swarm is removed from the others, with peer-remove', BOUND, async (t) => {
-  const cluster = await Cluster.start(t)
-  const owner = await cluster.node()
-  const reader = await cluster.node()
-  const owned = await chat(owner.store)
-  const dk = owned.messages.discoveryKey as Buffer
-  await owner.networker.join(dk)
-  await reader.networker.join(dk)
-  await reader.networker.flush()
+  const { owner, reader } = await joinedPair(t)
   await until(() => owner.networker.peers.size === 1, 'the owner sees the reader')
 
   const removed = once(owner.networker, 'peer-remove', { signal: AbortSignal.timeout(10_000) })
