@@ -115,6 +115,29 @@ const describeError = (err: unknown) =>
   await again.close()
 }
 
+for (const [label, bytes] of [
+  ['a torn name file', Buffer.from([0x06, 0x76, 0x69])],
+  ['a name file deriving another key', Buffer.concat([Buffer.from([12]), Buffer.from('someone-else')])],
+] as const) {
+  const dir = await fresh()
+  const s = new LegacyCorestore(dir)
+  await s.ready()
+  const core = s.namespace('victim').default()
+  await engine.ready(core)
+  await engine.append(core, Buffer.from('a'))
+  await s.close()
+  const dk = (core.discoveryKey as Buffer).toString('hex')
+  await writeFile(join(dir, dk.slice(0, 2), dk.slice(2, 4), dk, 'name'), bytes)
+  const again = new LegacyCorestore(dir)
+  await again.ready()
+  const byKey = again.get({ key: core.key })
+  await engine.ready(byKey).then(
+    () => say(`${label}, core reopened by key`, `opens without error, writable: ${byKey.writable}`),
+    (err) => say(`${label}, core reopened by key`, `fails: ${describeError(err)}`),
+  )
+  await again.close()
+}
+
 {
   const N = 1000
   const dir = await fresh()
