@@ -130,9 +130,7 @@ class CoreFiles {
 
     const stored = await this.#read('name', readName)
     const namePath = `${this.directory}/name`
-    if (stored === 'corrupt') {
-      throw new CorestoreError('CORRUPT_NAME', `${namePath} is damaged: it does not hold a length-prefixed name`)
-    }
+    if (stored === 'corrupt') throw CorestoreError.corruptName(namePath)
     const derived = stored ? this.#keychain.keyPair(stored) : null
     const publicKey = identity.publicKey ?? storedKey ?? derived?.publicKey ?? null
     if (!publicKey) throw CorestoreError.coreNotFound(dkHex)

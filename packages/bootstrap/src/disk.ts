@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { corePath } from './layout.js'
+import { decodeName } from './name-file.js'
+import { readWhole } from './read-only.js'
 import type { Storage } from './storage.js'
 
 const HEX2 = /^[0-9a-f]{2}$/
@@ -43,6 +45,21 @@ export async function hasStoredCore(storage: Storage, discoveryKey: Buffer): Pro
   } catch {
     return false
   }
+}
+
+/**
+ * The name a stored core's key pair derives from (its `name` file), or `null` when it has none.
+ * Reads the file only: no core is opened and nothing is written.
+ * @throws {CorestoreError} `CORRUPT_NAME` when the file does not hold a whole name, `STORAGE_ERROR`
+ */
+export async function readStoredName(storage: Storage, discoveryKey: Buffer): Promise<Buffer | null> {
+  const path = corePath(discoveryKey.toString('hex'), 'name')
+  const buf = await readWhole(storage, path)
+  // Through a storage function an empty file cannot be told from an absent one.
+  if (buf === null || buf.length === 0) return null
+  const name = decodeName(buf)
+  if (!name) throw CorestoreError.corruptName(path)
+  return name
 }
 
 /**

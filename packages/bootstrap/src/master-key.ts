@@ -5,6 +5,7 @@ import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { Keychain, MASTER_KEY_LENGTH } from '@corestore/keychain'
 import { MASTER_KEY_FILE } from './layout.js'
+import { readWhole } from './read-only.js'
 import type { Storage } from './storage.js'
 
 /**
@@ -14,6 +15,18 @@ import type { Storage } from './storage.js'
  */
 export function loadMasterKey(storage: Storage): Promise<Buffer> {
   return storage.directory === null ? loadFromStorage(storage) : loadFromDirectory(storage.directory)
+}
+
+/**
+ * The store's master key, or `null` when the store has none: unlike `loadMasterKey`, never creates
+ * one and never writes (a directory's `master_key` is opened read-only).
+ * @throws {CorestoreError} `CORRUPT_MASTER_KEY`, `STORAGE_ERROR`
+ */
+export async function readMasterKey(storage: Storage): Promise<Buffer | null> {
+  const key = await readWhole(storage, MASTER_KEY_FILE)
+  // Through a storage function an empty file cannot be told from an absent one (see loadMasterKey).
+  if (key === null || (key.length === 0 && storage.directory === null)) return null
+  return checked(key, storage.directory === null ? MASTER_KEY_FILE : join(storage.directory, MASTER_KEY_FILE))
 }
 
 async function loadFromDirectory(directory: string): Promise<Buffer> {

@@ -2,34 +2,16 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { type CoreIdentity, corePath, coreStorage, encodeName, openStorage, type Storage } from '@corestore/bootstrap'
-import { createHypercore, createMemoryStorage, engine, type Hypercore } from '@corestore/engine'
+import { type CoreIdentity, corePath, encodeName, openStorage, type Storage } from '@corestore/bootstrap'
+import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
-import { tmpDir, tree } from './helpers.ts'
+import { createCore, derivedIdentity, openCore, tmpDir, tree } from './helpers.ts'
 
 const keychain = new Keychain(Keychain.generateMasterKey())
-
-function derived(name: string): CoreIdentity {
-  const { publicKey, secretKey } = keychain.keyPair(name)
-  return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: Buffer.from(name) }
-}
-
-function open(storage: Storage, id: CoreIdentity): Hypercore {
-  const opts = { secretKey: id.secretKey, storeSecretKey: id.name ? false : undefined, createIfMissing: !!id.publicKey }
-  return createHypercore(coreStorage(storage, keychain, id), id.publicKey, opts)
-}
-
-async function create(dir: string, id: CoreIdentity, blocks: string[] = []): Promise<void> {
-  const core = open(openStorage(dir), id)
-  await engine.ready(core)
-  if (blocks.length)
-    await engine.append(
-      core,
-      blocks.map((b) => Buffer.from(b)),
-    )
-  await engine.close(core)
-}
+const derived = (name: string) => derivedIdentity(keychain, name)
+const open = (storage: Storage, id: CoreIdentity) => openCore(storage, keychain, id)
+const create = (dir: string, id: CoreIdentity, blocks: string[] = []) => createCore(dir, keychain, id, blocks)
 
 test("a derived core's files are corestore 5's: key, name and hypercore's, and no secret_key", async (t) => {
   const dir = await tmpDir(t)

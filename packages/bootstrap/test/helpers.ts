@@ -2,6 +2,9 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { TestContext } from 'node:test'
+import { type CoreIdentity, coreStorage, openStorage, type Storage } from '@corestore/bootstrap'
+import { createHypercore, engine, type Hypercore } from '@corestore/engine'
+import { discoveryKey, type Keychain } from '@corestore/keychain'
 
 /** A fresh temporary directory, removed when the test ends. */
 export async function tmpDir(t: TestContext): Promise<string> {
@@ -19,4 +22,34 @@ export async function tree(dir: string): Promise<Map<string, number>> {
     out.set(relative(dir, path), (await stat(path)).size)
   }
   return out
+}
+
+/** What a store knows of a core derived from `name`. */
+export function derivedIdentity(keychain: Keychain, name: string | Buffer): CoreIdentity {
+  const { publicKey, secretKey } = keychain.keyPair(name)
+  return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: Buffer.from(name) }
+}
+
+/** A hypercore on the store's files for `id`, opened as the store opens it. */
+export function openCore(storage: Storage, keychain: Keychain, id: CoreIdentity): Hypercore {
+  const opts = { secretKey: id.secretKey, storeSecretKey: id.name ? false : undefined, createIfMissing: !!id.publicKey }
+  return createHypercore(coreStorage(storage, keychain, id), id.publicKey, opts)
+}
+
+/** Write a core with `blocks` into the directory store `dir`, and close it. */
+export async function createCore(
+  dir: string,
+  keychain: Keychain,
+  id: CoreIdentity,
+  blocks: string[] = [],
+): Promise<void> {
+  const core = openCore(openStorage(dir), keychain, id)
+  await engine.ready(core)
+  if (blocks.length) {
+    await engine.append(
+      core,
+      blocks.map((b) => Buffer.from(b)),
+    )
+  }
+  await engine.close(core)
 }

@@ -27,3 +27,4 @@ export type {
   StorageHandlers,
   StorageRequest,
 } from './storage-types.js'
+export { type HypercoreFiles, lengthFromBitfield, type StoredSize, storedSize } from './stored-size.js'

@@ -11,7 +11,8 @@ function notFound(path: string): Error {
  * An in-memory storage function whose files outlive `close()`: open the same path again and the
  * bytes are still there. `random-access-memory` alone loses a file when its instance is dropped,
  * so a store on it cannot be closed and reopened; this one can, within the process.
- * Like a directory, a file exists once written: reading or stat-ing a missing one fails with ENOENT.
+ * Like a directory, a file exists once written: reading or stat-ing a missing one fails with ENOENT,
+ * and `destroy()` removes it.
  */
 export function createMemoryStorage(): MemoryStorage {
   const files = new Map<string, RandomAccessStorage>()
@@ -40,6 +41,10 @@ export function createMemoryStorage(): MemoryStorage {
         const file = existing()
         if (file) file.del(req.offset, req.size, done(req))
         else req.callback(null)
+      },
+      destroy(req) {
+        files.delete(path)
+        req.callback(null)
       },
       stat(req) {
         const file = existing()

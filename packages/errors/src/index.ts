@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'STORAGE_ERROR'
   | 'STORE_LOCKED'
   | 'NETWORKER_CLOSED'
+  | 'CORE_IN_USE'
+  | 'NOT_DERIVED'
+  | 'NOT_A_NAMESPACE_DEFAULT'
 
 /** The one error class of the corestore packages: `code` says what went wrong, the message names the culprit. */
 export class CorestoreError extends Error {
@@ -52,6 +55,11 @@ export class CorestoreError extends Error {
 
   static coreNotFound(discoveryKey: string): CorestoreError {
     return new CorestoreError('CORE_NOT_FOUND', `discoveryKey ${discoveryKey} names no core stored here`)
+  }
+
+  /** A core's `name` file that does not hold a whole, length-prefixed name. */
+  static corruptName(path: string): CorestoreError {
+    return new CorestoreError('CORRUPT_NAME', `${path} is damaged: it does not hold a length-prefixed name`)
   }
 
   /** A file could not be read or written for another reason than not existing (permissions, I/O). */

@@ -92,6 +92,18 @@ export function discoveryKey(publicKey: Uint8Array): Buffer {
   return out
 }
 
+/**
+ * A master key's fingerprint, to tell two stores' keys apart without showing either: the first
+ * 8 bytes of BLAKE2b-256 of the key, as 16 hex characters (`b2sum -l 256 master_key | cut -c1-16`).
+ * @throws {KeychainError} `INVALID_MASTER_KEY`
+ */
+export function fingerprint(masterKey: Uint8Array): string {
+  assertMasterKey(masterKey)
+  const out = Buffer.allocUnsafe(32)
+  sodium.crypto_generichash_batch(out, [masterKey])
+  return out.subarray(0, 8).toString('hex')
+}
+
 /** `n` cryptographically random bytes. */
 export function randomBytes(n: number): Buffer {
   const out = Buffer.allocUnsafe(n)

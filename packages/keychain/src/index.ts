@@ -2,6 +2,7 @@ export {
   assertMasterKey,
   deriveSeed,
   discoveryKey,
+  fingerprint,
   type KeyPair,
   keyPairFromSeed,
   MASTER_KEY_LENGTH,

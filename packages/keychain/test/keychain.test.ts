@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { deriveSeed, discoveryKey, Keychain, KeychainError, keyPairFromSeed } from '@corestore/keychain'
+import { deriveSeed, discoveryKey, fingerprint, Keychain, KeychainError, keyPairFromSeed } from '@corestore/keychain'
 
 interface Vector {
   label: string
@@ -100,5 +100,16 @@ test('discoveryKey refuses a public key that is not 32 bytes', () => {
   assert.throws(
     () => discoveryKey(Buffer.alloc(31)),
     (err: unknown) => err instanceof KeychainError && err.code === 'INVALID_KEY',
+  )
+})
+
+test('a fingerprint is the first 8 bytes of BLAKE2b-256 of the master key, and shows nothing of the key', () => {
+  // b2sum -l 256 of the bytes 00 01 … 1f, cut to 16 hex characters.
+  assert.equal(fingerprint(masterKey), 'cb2f5160fc1f7e05')
+  assert.equal(fingerprint(masterKey).length, 16)
+  assert.ok(!masterKey.toString('hex').includes(fingerprint(masterKey)))
+  assert.throws(
+    () => fingerprint(Buffer.alloc(31)),
+    (err: unknown) => err instanceof KeychainError,
   )
 })

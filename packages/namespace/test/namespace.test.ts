@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { TwoTierCache } from '@corestore/cache'
 import { isCorestoreError } from '@corestore/errors'
-import { childName, Holdings, ROOT_NAME } from '@corestore/namespace'
+import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 
 test('a namespace under the root is named by its own name, nested ones join with a colon', () => {
   assert.equal(childName(null, 'a'), 'a')
@@ -67,4 +67,17 @@ test('forget drops a gone core without touching the cache', () => {
   cache.delete('c')
   assert.equal(view.forget('c'), true)
   assert.equal(view.has('c'), false)
+})
+
+test("a derived core's name gives back the view it is the default of, even with ':' inside a name", () => {
+  assert.equal(viewNameOf(Buffer.from('default')), ROOT_NAME)
+  assert.equal(viewNameOf(Buffer.from(childName(childName(null, 'a:x'), 'b'))), 'a:x:b')
+  assert.equal(viewNameOf(Buffer.from('dead')), childName(null, Buffer.from([0xde, 0xad])))
+})
+
+test('random name bytes (a get() with no name) are no view: NOT_A_NAMESPACE_DEFAULT', () => {
+  assert.throws(
+    () => viewNameOf(Buffer.from([0xff, 0x00, 0xc3])),
+    (err: unknown) => isCorestoreError(err) && err.code === 'NOT_A_NAMESPACE_DEFAULT' && /ff00c3/.test(err.message),
+  )
 })

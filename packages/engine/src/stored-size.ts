@@ -1,0 +1,76 @@
+import { createRequire } from 'node:module'
+
+// hypercore 9's own in-memory structures, so that a length read from the files is the one hypercore
+// itself computes when it opens the core. They only parse buffers: nothing here touches a file.
+const require = createRequire(import.meta.url)
+const hypercoreRequire = createRequire(require.resolve('hypercore'))
+
+type BitfieldConstructor = (pageSize: number, pages: Buffer[]) => { tree: unknown }
+type TreeIndexConstructor = (bits: unknown) => { blocks(): number }
+
+const createBitfield = require('hypercore/lib/bitfield') as BitfieldConstructor
+const createTreeIndex = require('hypercore/lib/tree-index') as TreeIndexConstructor
+const flat = hypercoreRequire('flat-tree') as { fullRoots(index: number): number[] }
+
+/** Every hypercore 9 file (`bitfield`, `tree`, `signatures`) starts with a 32-byte header. */
+const HEADER_SIZE = 32
+/** A `tree` node: a 32-byte hash and the byte size of the blocks below it (uint64, big-endian). */
+const NODE_SIZE = 40
+/** The page size hypercore 9 writes in new `bitfield` headers. */
+const DEFAULT_PAGE_SIZE = 3584
+
+/** Read access to one core's files; both resolve `null` where the file is absent or too short. */
+export interface HypercoreFiles {
+  /** The whole `bitfield` file, header included. */
+  bitfield(): Promise<Buffer | null>
+  /** `size` bytes of the `tree` file at `offset`. */
+  tree(offset: number, size: number): Promise<Buffer | null>
+}
+
+export interface StoredSize {
+  /** Blocks in the log, as `core.length` would say once opened. */
+  readonly length: number
+  /** Bytes in those blocks, as `core.byteLength` would say (counted whether downloaded or not). */
+  readonly byteLength: number
+}
+
+/**
+ * A core's length and byte length computed from its files alone, as hypercore 9 computes them on
+ * open: the length from the tree bits of `bitfield`, the byte length from the sizes of the root
+ * nodes in `tree`. Like hypercore, a length whose roots are missing is tried once more one block
+ * shorter; `null` when that fails too (hypercore would refuse to open the core).
+ */
+export async function storedSize(files: HypercoreFiles): Promise<StoredSize | null> {
+  let length = lengthFromBitfield(await files.bitfield())
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const byteLength = await rootsSize(files, length)
+    if (byteLength !== null) return { length, byteLength }
+    length--
+  }
+  return null
+}
+
+/** The length hypercore 9 gives a core from its `bitfield` file (absent: 0). */
+export function lengthFromBitfield(file: Buffer | null): number {
+  if (!file || file.length <= HEADER_SIZE) return 0
+  const pageSize = file.readUInt16BE(5) || DEFAULT_PAGE_SIZE
+  const pages: Buffer[] = []
+  for (let offset = HEADER_SIZE; offset < file.length; offset += pageSize) {
+    pages.push(file.subarray(offset, offset + pageSize))
+  }
+  return createTreeIndex(createBitfield(pageSize, pages).tree).blocks()
+}
+
+async function rootsSize(files: HypercoreFiles, length: number): Promise<number | null> {
+  if (length <= 0) return 0
+  let total = 0
+  for (const index of flat.fullRoots(2 * length)) {
+    const node = await files.tree(HEADER_SIZE + NODE_SIZE * index, NODE_SIZE)
+    if (!node || node.length < NODE_SIZE) return null
+    const size = Number(node.readBigUInt64BE(32))
+    // hypercore's "No node found": a blank hash with size 0 was never written.
+    if (size === 0 && node.subarray(0, 32).every((b) => b === 0)) return null
+    total += size
+  }
+  return total
+}
