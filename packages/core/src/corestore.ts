@@ -1,12 +1,20 @@
 import { EventEmitter } from 'node:events'
-import { openStorage, type StorageInput } from '@corestore/bootstrap'
+import { openStorage, type StorageInput, type StoredCore } from '@corestore/bootstrap'
 import type { CoreCache } from '@corestore/cache'
-import type { Hypercore, ProtocolStream, ReplicationOptions } from '@corestore/engine'
+import { engine, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
-import { childName, Holdings, ROOT_NAME } from '@corestore/namespace'
+import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 import { checkReplicateArguments } from '@corestore/replicator'
-import { type CorestoreOptions, type GetInput, parseGetInput, parseStoreOptions } from './options.js'
-import { StoreCore, type StoreListener } from './store.js'
+import {
+  type CorestoreOptions,
+  describe,
+  type GetInput,
+  type KeyInput,
+  parseGetInput,
+  parseKey,
+  parseStoreOptions,
+} from './options.js'
+import { StoreCore, type StoreListener, type StoreStats } from './store.js'
 
 type Callback = (err: Error | null) => void
 
@@ -50,7 +58,11 @@ export class Corestore extends EventEmitter {
     this.storage = storage
     this.#holdings = new Holdings(this.#inner.cache)
     this.#listener = {
-      onfeed: (core, options) => this.emit('feed', core, options),
+      onfeed: (core, options) => {
+        this.emit('feed', core, options)
+        this.emit('core-open', core)
+      },
+      onclose: (core) => this.emit('core-close', core),
       onerror: (err) => {
         if (this.listenerCount('error') > 0) this.emit('error', err)
       },
@@ -130,12 +142,68 @@ export class Corestore extends EventEmitter {
    */
   namespace(name?: string | Uint8Array): Corestore {
     this.#guard('namespace', false)
-    viewOf = { inner: this.#inner, parent: this, name: childName(this.#parent ? this.name : null, name) }
-    try {
-      return new Corestore(this.storage)
-    } finally {
-      viewOf = null
+    return this.#view(childName(this.#parent ? this.name : null, name))
+  }
+
+  /**
+   * The view whose `default()` the derived core `keyOrCore` is, from the name stored with the core:
+   * `a:b` gives the view `namespace('a').namespace('b')` would, `default` the root itself. No need to
+   * keep a key → namespace mapping to make a data structure writable again after a restart.
+   * @throws {CorestoreError} `NOT_DERIVED` (no `name`: not derived from the master key),
+   *   `NOT_A_NAMESPACE_DEFAULT` (derived from random bytes, by `get()`), `CORE_NOT_FOUND`,
+   *   `NAME_MISMATCH`, `CORRUPT_NAME`, `INVALID_KEY`
+   */
+  async namespaceOf(keyOrCore: Hypercore | KeyInput): Promise<Corestore> {
+    this.#guard('namespaceOf')
+    let key: Buffer
+    if (isCore(keyOrCore)) {
+      await engine.ready(keyOrCore)
+      key = keyOrCore.key as Buffer
+    } else {
+      key = parseKey(keyOrCore, 'keyOrCore')
     }
+    const name = viewNameOf(await this.#inner.storedName(key))
+    this.#guard('namespaceOf')
+    const root = this.#root
+    return name === ROOT_NAME ? root : root.#view(name)
+  }
+
+  /**
+   * The cores stored on disk, read from their files without opening any: `{ discoveryKey, key, name,
+   * writable }` each. The root lists every core; a namespace view the cores derived in it (named as
+   * the view or below it: `a`, `a:b`…). `opts.namespace` narrows to a namespace below this view.
+   * @throws {CorestoreError} `STORE_NOT_READY`, `STORE_CLOSED`, `INVALID_NAME`; the iteration fails
+   *   with `LISTING_UNSUPPORTED` when the storage is a function
+   */
+  storedCores(opts: { namespace?: string | Uint8Array } = {}): AsyncIterable<StoredCore> {
+    this.#guard('storedCores')
+    if (typeof opts !== 'object' || opts === null) throw CorestoreError.invalidOption('opts', 'an options object')
+    const own = this.#parent ? this.name : null
+    const ns = opts.namespace
+    if (ns === undefined) return this.#inner.storedCores(own === null ? {} : { namespace: own })
+    if (!((typeof ns === 'string' || ns instanceof Uint8Array) && ns.length > 0)) {
+      throw new CorestoreError(
+        'INVALID_NAME',
+        `opts.namespace must be a non-empty string or Buffer, got ${describe(ns)}`,
+      )
+    }
+    return this.#inner.storedCores({ namespace: childName(own, ns) })
+  }
+
+  /**
+   * Delete a stored core's files (and the `xx/yy` folders it leaves empty). A core open only for
+   * peers is closed first; one that a view holds is refused. Data of a writable core is gone for good.
+   * @param key the core's key or discovery key (Buffer or hex)
+   * @throws {CorestoreError} `CORE_IN_USE`, `CORE_NOT_FOUND`, `INVALID_KEY`, `STORE_NOT_READY`, `STORE_CLOSED`
+   */
+  async purge(key: KeyInput): Promise<void> {
+    this.#guard('purge')
+    await this.#inner.purge(parseKey(key, 'key'))
+  }
+
+  /** Cores open in the store, active (held) and passive, and live replication streams; store-wide. */
+  stats(): StoreStats {
+    return this.#inner.stats()
   }
 
   /**
@@ -177,15 +245,33 @@ export class Corestore extends EventEmitter {
    */
   close(cb?: Callback): Promise<void> {
     this.#closing ??= (async () => {
-      this.#inner.listeners.delete(this.#listener)
+      // The root keeps listening while it closes its cores, so 'core-close' reports each of them.
+      if (this.#parent !== null) this.#inner.listeners.delete(this.#listener)
       this.#holdings.releaseAll()
       try {
         if (this.#parent === null) await this.#inner.close()
       } finally {
+        this.#inner.listeners.delete(this.#listener)
         this.#closed = true
       }
     })()
     return withCallback(this.#closing, cb)
+  }
+
+  get #root(): Corestore {
+    let view: Corestore = this
+    while (view.#parent) view = view.#parent
+    return view
+  }
+
+  /** A view of this store named `name` in full (namespace() composes it; namespaceOf() reads it). */
+  #view(name: string): Corestore {
+    viewOf = { inner: this.#inner, parent: this, name }
+    try {
+      return new Corestore(this.storage)
+    } finally {
+      viewOf = null
+    }
   }
 
   #idOf(opts: GetInput): string {
@@ -197,6 +283,15 @@ export class Corestore extends EventEmitter {
     if (this.#closing || this.#inner.closing) throw CorestoreError.closed()
     if (needsOpen && !this.#inner.opened) throw CorestoreError.notReady(method)
   }
+}
+
+function isCore(value: unknown): value is Hypercore {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Uint8Array) &&
+    typeof (value as { ready?: unknown }).ready === 'function'
+  )
 }
 
 function withCallback(promise: Promise<void>, cb?: Callback): Promise<void> {

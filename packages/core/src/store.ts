@@ -4,8 +4,13 @@ import {
   hasStoredCore,
   loadMasterKey,
   lockStore,
+  readStoredName,
+  removeStoredCore,
   type Storage,
+  type StoredCore,
+  type StoredCoresOptions,
   type StoreLock,
+  storedCores,
 } from '@corestore/bootstrap'
 import { type CoreCache, TwoTierCache } from '@corestore/cache'
 import {
@@ -28,6 +33,18 @@ export interface StoreListener {
   onerror(err: Error): void
   /** A core was closed or failed to open: views holding it forget it. */
   ongone(id: string, core: Hypercore): void
+  /** A core that had opened (and was announced by `onfeed`) closed. */
+  onclose(core: Hypercore): void
+}
+
+/** How many cores a store has open, and how many replication streams. */
+export interface StoreStats {
+  /** Cores some view holds. */
+  readonly activeCores: number
+  /** Cores open for peers, or let go by every view, within the `cacheSize` bound. */
+  readonly passiveCores: number
+  /** Live replication streams, whoever made them. */
+  readonly streams: number
 }
 
 /**
@@ -41,6 +58,10 @@ export class StoreCore {
   readonly listeners = new Set<StoreListener>()
   readonly #options: ParsedStoreOptions
   readonly #ids = new IdIndex()
+  /** The names of open cores derived here, so namespaceOf() needs no storage that reads back. */
+  readonly #names = new Map<string, Buffer>()
+  /** Cores being purged: nobody may open them until their files are gone. */
+  readonly #purging = new Set<string>()
   #noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
   #keychain: Keychain | null = null
   #lock: StoreLock | null = null
@@ -141,6 +162,7 @@ export class StoreCore {
   openCore(id: string, identity: CoreIdentity, options: GetOptions): Hypercore {
     const cached = this.cache.get(id)
     if (cached) return cached
+    if (this.#purging.has(id)) throw inUse(id, 'is being purged; get it again once purge() has finished')
     const storage = coreStorage(this.storage, this.#requireKeychain(), identity)
     let core: Hypercore
     try {
@@ -150,6 +172,7 @@ export class StoreCore {
       throw CorestoreError.invalidOption('opts', `options hypercore 9 accepts (it said: ${(err as Error).message})`)
     }
     this.cache.set(id, core)
+    if (identity.name) this.#names.set(id, identity.name)
     this.#watch(id, core, options)
     return core
   }
@@ -161,7 +184,7 @@ export class StoreCore {
     const cached = this.cache.get(id)
     if (cached) return cached
     if (this.closing || !(await hasStoredCore(this.storage, dk))) return null
-    if (this.closing) return null
+    if (this.closing || this.#purging.has(id)) return null
     const core = this.openCore(id, { discoveryKey: dk, publicKey: null, secretKey: null, name: null }, {})
     // Resolve once open, so the replicator's per-stream limit bounds opens in flight, not just look-ups.
     try {
@@ -169,6 +192,70 @@ export class StoreCore {
       return core
     } catch {
       return null
+    }
+  }
+
+  stats(): StoreStats {
+    const { activeSize, passiveSize } = this.cache
+    return { activeCores: activeSize, passiveCores: passiveSize, streams: this.replicator.size }
+  }
+
+  /** The stored cores, read from disk without opening any (`namespace`: only that view's). */
+  storedCores(opts: StoredCoresOptions): AsyncGenerator<StoredCore> {
+    return storedCores(this.storage, this.#requireKeychain(), opts)
+  }
+
+  /**
+   * The name a stored core's key pair derives from, checked against its key.
+   * @throws {CorestoreError} `CORE_NOT_FOUND`, `NOT_DERIVED`, `NAME_MISMATCH`, `CORRUPT_NAME`
+   */
+  async storedName(publicKey: Buffer): Promise<Buffer> {
+    const keychain = this.#requireKeychain()
+    const dk = discoveryKey(publicKey)
+    const known = this.#names.get(dk.toString('hex'))
+    if (known) return known
+    const name = await readStoredName(this.storage, dk)
+    if (!name) {
+      if (!(await hasStoredCore(this.storage, dk))) throw CorestoreError.coreNotFound(dk.toString('hex'))
+      throw new CorestoreError(
+        'NOT_DERIVED',
+        `core ${publicKey.toString('hex')} has no name: its key pair was not derived from this store's master key`,
+      )
+    }
+    const derived = keychain.keyPair(name).publicKey
+    if (!derived.equals(publicKey)) {
+      throw new CorestoreError(
+        'NAME_MISMATCH',
+        `the name of core ${publicKey.toString('hex')} derives the key ${derived.toString('hex')} instead`,
+      )
+    }
+    return name
+  }
+
+  /**
+   * Delete a stored core's files. `key` is its public key or its discovery key (a discovery key of
+   * a stored core is taken as one; otherwise the key's discovery key is used). A passive core is
+   * closed first; a held one is refused.
+   * @throws {CorestoreError} `CORE_IN_USE`, `CORE_NOT_FOUND`, `STORAGE_ERROR`
+   */
+  async purge(key: Buffer): Promise<void> {
+    const asDiscoveryKey = this.cache.has(key.toString('hex')) || (await hasStoredCore(this.storage, key))
+    const dk = asDiscoveryKey ? key : discoveryKey(key)
+    const id = dk.toString('hex')
+    if (this.cache.refs(id) > 0) throw inUse(id, 'is held by a view: close the view (or the store) first')
+    if (this.#purging.has(id)) throw inUse(id, 'is being purged already')
+    this.#purging.add(id)
+    try {
+      if (!this.cache.has(id) && !(await hasStoredCore(this.storage, dk))) throw CorestoreError.coreNotFound(id)
+      const passive = this.cache.get(id)
+      if (passive) {
+        // Out of the cache first, so that no get() hands out the core while it closes.
+        this.cache.delete(id)
+        await engine.close(passive).catch(() => {})
+      }
+      await removeStoredCore(this.storage, dk)
+    } finally {
+      this.#purging.delete(id)
     }
   }
 
@@ -217,6 +304,7 @@ export class StoreCore {
 
   #watch(id: string, core: Hypercore, options: GetOptions): void {
     let failed = false
+    let opened = false
     // Like corestore 5: a peer's `ifAvailable` waits until the core is open and offered to streams.
     core.ifAvailable.wait()
     // The error reaches the caller through core.ready(); this listener only keeps it from crashing the process.
@@ -229,23 +317,32 @@ export class StoreCore {
     core.once('ready', () => {
       if (failed) return
       core.removeListener('error', onerror)
+      opened = true
       for (const l of this.listeners) l.onfeed(core, options)
       this.replicator.offer(core)
       process.nextTick(() => core.ifAvailable.continue())
     })
-    core.once('close', () => this.#forget(id, core))
+    core.once('close', () => {
+      this.#forget(id, core)
+      if (opened) for (const l of this.listeners) l.onclose(core)
+    })
     // Serving a peer counts as a use: the passive LRU evicts idle cores before busy ones.
     core.on('upload', () => this.cache.get(id))
   }
 
   #forget(id: string, core: Hypercore): void {
     if (this.cache.get(id) === core) this.cache.delete(id)
+    if (!this.cache.has(id)) this.#names.delete(id)
     for (const l of this.listeners) l.ongone(id, core)
   }
 
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
+}
+
+function inUse(id: string, why: string): CorestoreError {
+  return new CorestoreError('CORE_IN_USE', `core ${id} (discovery key) ${why}`)
 }
 
 /** Whether a cached core has this key (a core opened by discovery key learns its key when ready). */
