@@ -107,6 +107,8 @@ export interface Hypercore<Block = Buffer> extends EventEmitter {
   head(opts: GetOptions, cb: Callback<Block>): void
   has(index: number): boolean
   has(start: number, end: number): boolean
+  /** How many blocks in `[start, end)` are stored locally. */
+  downloaded(start?: number, end?: number): number
   download(range?: { start?: number; end?: number; linear?: boolean }, cb?: Callback): unknown
   undownload(range: unknown): void
   update(cb: Callback): void

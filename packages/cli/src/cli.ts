@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { isCorestoreError } from '@corestore/errors'
+import { type Command, type Io, UsageError } from './command.js'
+import { append } from './commands/append.js'
+import { cat } from './commands/cat.js'
+import { clone } from './commands/clone.js'
+import { info } from './commands/info.js'
+import { rm } from './commands/rm.js'
+import { serve } from './commands/serve.js'
+
+export const COMMANDS: readonly Command[] = [info, cat, append, rm, serve, clone]
+
+/** What `corestore` exits with. */
+export const EXIT = { ok: 0, usage: 1, internal: 2 } as const
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length))
+  return `Usage: corestore <command> [arguments] [options]
+
+Look inside a corestore (a directory written by @corestore/core or corestore 5), serve it on
+hyperswarm, or clone a core from there.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run corestore <command> --help for a command's arguments and options.
+Exit codes: 0 done, 1 a mistake in the command or a refusal (the message says which), 2 an internal error.
+`
+}
+
+/**
+ * Run `corestore` with these arguments (without the program name); resolves to the exit code.
+ * Errors become one line on `io.stderr`: a `CorestoreError` as its code and message.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    io.stdout.write(mainHelp())
+    return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`)
+    return EXIT.ok
+  }
+  const command = COMMANDS.find((c) => c.name === (name === 'help' ? rest[0] : name))
+  if (!command) {
+    io.stderr.write(
+      `corestore: unknown command ${JSON.stringify(name === 'help' ? rest[0] : name)} (see corestore --help)\n`,
+    )
+    return EXIT.usage
+  }
+  if (name === 'help') {
+    io.stdout.write(`${command.help}\n`)
+    return EXIT.ok
+  }
+  try {
+    const { values, positionals } = parseCommand(command, rest)
+    if (values.help === true) {
+      io.stdout.write(`${command.help}\n`)
+      return EXIT.ok
+    }
+    await command.run({ values, positionals }, io)
+    return EXIT.ok
+  } catch (err) {
+    return report(command, err, io)
+  }
+}
+
+function parseCommand(command: Command, args: string[]) {
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    })
+  } catch (err) {
+    // node's messages are several sentences; the first says what is wrong.
+    throw new UsageError(((err as Error).message.split('. ')[0] ?? '').replace(/\.$/, ''))
+  }
+  const { values, positionals } = parsed
+  if (values.help !== true) {
+    const { min, max } = command.positionals
+    if (positionals.length < min) throw new UsageError(`missing arguments (usage: ${usage(command)})`)
+    if (positionals.length > max) {
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[max])} (usage: ${usage(command)})`)
+    }
+  }
+  return { values, positionals }
+}
+
+function usage(command: Command): string {
+  return command.help.split('\n')[0]?.replace(/^Usage: /, '') ?? command.name
+}
+
+function report(command: Command, err: unknown, io: Io): number {
+  const prefix = `corestore ${command.name}`
+  if (err instanceof UsageError) {
+    io.stderr.write(`${prefix}: ${err.message}\n`)
+    return EXIT.usage
+  }
+  if (isCorestoreError(err)) {
+    io.stderr.write(`${prefix}: ${err.code}: ${err.message}\n`)
+    return EXIT.usage
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err)
+  io.stderr.write(`${prefix}: internal error (a bug: please report it)\n${detail}\n`)
+  return EXIT.internal
+}

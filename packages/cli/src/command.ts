@@ -1,0 +1,64 @@
+import type { ParseArgsConfig } from 'node:util'
+
+/** Where a command reads and writes: the process's streams, or a test's. */
+export interface Io {
+  readonly stdin: NodeJS.ReadableStream
+  readonly stdout: NodeJS.WritableStream
+  readonly stderr: NodeJS.WritableStream
+}
+
+export type OptionValue = string | boolean | (string | boolean)[] | undefined
+
+/** A command's arguments, as `util.parseArgs` split them. */
+export interface Args {
+  readonly values: Record<string, OptionValue>
+  readonly positionals: string[]
+}
+
+/** One `corestore <name>` command. */
+export interface Command {
+  readonly name: string
+  /** One line for `corestore --help`. */
+  readonly summary: string
+  /** The whole of `corestore <name> --help`. */
+  readonly help: string
+  readonly options: NonNullable<ParseArgsConfig['options']>
+  /** How many positional arguments it takes: at least `min`, at most `max`. */
+  readonly positionals: { readonly min: number; readonly max: number }
+  run(args: Args, io: Io): Promise<void>
+}
+
+/** A mistake of the person at the keyboard: a one-line message, exit code 1. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+export function flag(args: Args, name: string): boolean {
+  return args.values[name] === true
+}
+
+export function text(args: Args, name: string): string | undefined {
+  const value = args.values[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+export function texts(args: Args, name: string): string[] {
+  const value = args.values[name]
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
+  return typeof value === 'string' ? [value] : []
+}
+
+/** A non-negative integer option (`--start 3`), or `undefined` when not given. */
+export function count(args: Args, name: string): number | undefined {
+  const value = text(args, name)
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`)
+  }
+  return Number(value)
+}
+
+/** Write and wait for the stream to take it, so a large output never piles up in memory. */
+export async function write(stream: NodeJS.WritableStream, data: string | Uint8Array): Promise<void> {
+  if (!stream.write(data)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()))
+}

@@ -1,0 +1,107 @@
+import { once } from 'node:events'
+import { Corestore } from '@corestore/core'
+import { engine, type Hypercore } from '@corestore/engine'
+import { Networker } from '@corestore/networker'
+import { type Command, count, UsageError, write } from '../command.js'
+import { bytes, hex } from '../format.js'
+import { interrupted, NETWORK_HELP, NETWORK_OPTIONS, networkOptions } from '../network.js'
+import { Progress } from '../progress.js'
+
+const DEFAULT_TIMEOUT = 60
+
+export const clone: Command = {
+  name: 'clone',
+  summary: 'look a core up on hyperswarm and download all of it into a store',
+  help: `Usage: corestore clone <key> <dir> [--bootstrap host:port]... [--timeout seconds]
+
+Looks the core with this key up on the HyperDHT, connects to the peers serving it, and downloads
+every block it has, into the store in <dir> (created when it holds none yet). A progress bar on
+standard error shows blocks and bytes, the rate and the time left. Run it again to fetch what was
+appended since.
+
+Options:
+${NETWORK_HELP}
+  --timeout seconds      give up when no peer has the core after this long (default ${DEFAULT_TIMEOUT})
+  -h, --help             this help`,
+  options: { ...NETWORK_OPTIONS, timeout: { type: 'string' } },
+  positionals: { min: 2, max: 2 },
+  async run(args, io) {
+    const [key, dir] = args.positionals as [string, string]
+    if (!/^[0-9a-f]{64}$/i.test(key))
+      throw new UsageError(`${JSON.stringify(key)} is not a key: 64 hex characters expected`)
+    const options = networkOptions(args)
+    const timeout = (count(args, 'timeout') ?? DEFAULT_TIMEOUT) * 1000
+    const signal = interrupted(() => process.exit(2))
+    const store = new Corestore(dir)
+    let networker: Networker | null = null
+    let progress: Progress | null = null
+    try {
+      await store.ready()
+      // Sparse: nothing downloads before download() below, so the progress bar sees every block.
+      const core = store.get({ key, sparse: true })
+      await engine.ready(core)
+      networker = new Networker(store, options)
+      // Listening before joining: the first peer may open the core while the look-up is still running.
+      const opened = once(core, 'peer-open')
+      opened.catch(() => {})
+      // A reader only looks the key up: nobody needs to find it.
+      await networker.join(core.discoveryKey as Buffer, { announce: false, lookup: true })
+      await abortable(signal, found(core, opened, timeout))
+      const length = core.length
+      const have = core.downloaded(0, length)
+      const started = Date.now()
+      const todo =
+        have === 0 ? `${length} blocks` : have === length ? 'nothing new' : `${length - have} of ${length} blocks`
+      await write(io.stderr, `downloading ${todo} (${length} blocks, ${bytes(core.byteLength)} in all)\n`)
+      progress = new Progress(io.stderr, length)
+      const onblock = (index: number, data: Buffer) => {
+        if (index < length) progress?.add(data.length)
+      }
+      core.on('download', onblock)
+      progress.start(have)
+      await abortable(
+        signal,
+        engine.call((cb) => core.download({ start: 0, end: length }, cb)),
+      )
+      core.off('download', onblock)
+      progress.stop()
+      const seconds = ((Date.now() - started) / 1000).toFixed(1)
+      await write(
+        io.stdout,
+        `cloned ${hex(core.key as Buffer)} into ${dir}: ${length} blocks, ${bytes(core.byteLength)} (${core.byteLength} bytes) in ${seconds} s\n`,
+      )
+    } finally {
+      progress?.stop()
+      await networker?.close()
+      await store.close()
+    }
+  },
+}
+
+/**
+ * Resolve once a peer serving the core has opened it with us (`opened`) and told us its length.
+ * @throws {UsageError} after `ms` without such a peer
+ */
+async function found(core: Hypercore, opened: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UsageError(`no peer served this core within ${ms / 1000} s`)), ms)
+  })
+  try {
+    await Promise.race([opened, late])
+  } finally {
+    clearTimeout(timer)
+  }
+  // Waits for the peer's length when it has more blocks than we do; fails at once when it has not.
+  await engine.call((cb) => core.update({ ifAvailable: true, minLength: core.length + 1 }, cb)).catch(() => {})
+}
+
+/** `work`, unless SIGINT or SIGTERM comes first: then a user error, and the caller cleans up. */
+function abortable<T>(signal: Promise<string>, work: Promise<T>): Promise<T> {
+  return Promise.race([
+    work,
+    signal.then((name) => {
+      throw new UsageError(`interrupted (${name}); what was downloaded is kept`)
+    }),
+  ])
+}

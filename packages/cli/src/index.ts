@@ -1,0 +1,2 @@
+export { COMMANDS, EXIT, run } from './cli.js'
+export { type Args, type Command, type Io, UsageError } from './command.js'

@@ -1,0 +1,10 @@
+// The `corestore` command (bin/corestore.js loads this, from dist/ or through tsx).
+import { run } from './cli.js'
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+})
+// Every command closes what it opened; should a library leave a handle behind, do not hang on it.
+setTimeout(() => process.exit(), 5_000).unref()

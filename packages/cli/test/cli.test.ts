@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict'
+import { readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { test } from 'node:test'
+import { COMMANDS, run } from '@corestore/cli'
+import { Corestore, type Hypercore } from '@corestore/core'
+import { engine } from '@corestore/engine'
+import { fingerprint, Keychain } from '@corestore/keychain'
+import { corestore, snapshot, tmpDir } from './helpers.ts'
+
+interface Written {
+  readonly dir: string
+  readonly masterKey: Buffer
+  readonly cores: Record<'main' | 'photos' | 'random' | 'copy', Hypercore>
+}
+
+/** A closed store with a default core, a nested namespace's, a random-named one and a read-only copy. */
+async function writeStore(dir: string): Promise<Written> {
+  const masterKey = Keychain.generateMasterKey()
+  const store = new Corestore(dir, { masterKey })
+  await store.ready()
+  const other = new Keychain(Keychain.generateMasterKey()).keyPair('theirs').publicKey
+  const cores = {
+    main: store.default(),
+    photos: store.namespace('drive1').namespace('photos').default(),
+    random: store.get(),
+    copy: store.get(other),
+  }
+  for (const core of Object.values(cores)) await engine.ready(core)
+  await engine.append(cores.main, [Buffer.from('hello'), Buffer.from('world')])
+  await engine.append(cores.photos, Buffer.from('<cat.png>'))
+  await store.close()
+  await writeFile(join(dir, 'master_key'), masterKey)
+  return { dir, masterKey, cores }
+}
+
+const hexKey = (core: Hypercore) => (core.key as Buffer).toString('hex')
+
+test('info shows the fingerprint and a row per core, and leaves every file as it was', async (t) => {
+  const { dir, masterKey, cores } = await writeStore(await tmpDir(t))
+  const before = await snapshot(dir)
+  const { code, stdout, stderr } = await corestore(['info', dir])
+  assert.equal(stderr, '')
+  assert.equal(code, 0)
+  assert.deepEqual(await snapshot(dir), before, 'no byte, mode or mtime changed, nothing created')
+  assert.match(stdout, new RegExp(`master key   fingerprint ${fingerprint(masterKey)} `))
+  assert.ok(!stdout.includes(masterKey.toString('hex')), 'the master key itself is never printed')
+  assert.match(stdout, /cores {8}4 \(3 writable\)/)
+  const row = (core: Hypercore) =>
+    stdout
+      .split('\n')
+      .find((line) => line.includes(hexKey(core)))
+      ?.split(/\s+/)
+  assert.deepEqual(row(cores.main)?.slice(1), [hexKey(cores.main), 'default', 'yes', '2', '10'])
+  assert.deepEqual(row(cores.photos)?.slice(1), [hexKey(cores.photos), 'drive1:photos', 'yes', '1', '9'])
+  assert.deepEqual(row(cores.copy)?.slice(1), [hexKey(cores.copy), '-', 'no', '0', '0'])
+  assert.match(row(cores.random)?.[2] ?? '', /^[0-9a-f]{64}$/)
+  assert.match(stdout, /discovery key +key +name +writable +length +bytes/)
+})
+
+test('info --json gives the same for programs', async (t) => {
+  const { dir, masterKey, cores } = await writeStore(await tmpDir(t))
+  const { code, stdout } = await corestore(['info', dir, '--json'])
+  assert.equal(code, 0)
+  const json = JSON.parse(stdout) as {
+    fingerprint: string
+    cores: {
+      discoveryKey: string
+      key: string
+      name: string | null
+      writable: boolean
+      length: number
+      byteLength: number
+    }[]
+  }
+  assert.equal(json.fingerprint, fingerprint(masterKey))
+  const main = json.cores.find((c) => c.key === hexKey(cores.main))
+  assert.deepEqual(main, {
+    discoveryKey: (cores.main.discoveryKey as Buffer).toString('hex'),
+    key: hexKey(cores.main),
+    name: 'default',
+    writable: true,
+    length: 2,
+    byteLength: 10,
+  })
+  assert.equal(json.cores.length, 4)
+})
+
+test('info refuses a directory that is not a store, and creates nothing in it', async (t) => {
+  const dir = await tmpDir(t)
+  const { code, stdout, stderr } = await corestore(['info', dir])
+  assert.equal(code, 1)
+  assert.equal(stdout, '')
+  assert.equal(stderr, `corestore info: ${dir} is not a corestore: it has no master_key\n`)
+  assert.deepEqual(await readdir(dir), [])
+  const missing = await corestore(['info', join(dir, 'nope')])
+  assert.equal(missing.code, 1)
+  assert.match(missing.stderr, /no such directory/)
+})
+
+test('errors from the packages are shown by their code and message, in one line', async (t) => {
+  const dir = await tmpDir(t)
+  await writeFile(join(dir, 'master_key'), Buffer.alloc(5))
+  const { code, stderr } = await corestore(['cat', dir, 'default'])
+  assert.equal(code, 1)
+  assert.match(stderr, /^corestore cat: CORRUPT_MASTER_KEY: .*master_key holds 5 bytes instead of 32.*\n$/)
+})
+
+test('append writes blocks to the default core, cat prints them back, by name or key, in a range', async (t) => {
+  const dir = join(await tmpDir(t), 'store')
+  const first = await corestore(['append', dir, 'hello', 'world'])
+  assert.equal(first.code, 0, first.stderr)
+  assert.match(first.stdout, /^appended 2 blocks to the default core\nkey {5}[0-9a-f]{64}\nlength {2}2\n$/)
+  const key = /key {5}([0-9a-f]{64})/.exec(first.stdout)?.[1] as string
+  const piped = await corestore(['append', dir, '-'], { input: 'from\nstdin\n' })
+  assert.match(piped.stdout, /appended 2 blocks.*\n.*\nlength {2}4/)
+
+  assert.deepEqual(await corestore(['cat', dir, 'default']), {
+    code: 0,
+    stdout: 'hello\nworld\nfrom\nstdin\n',
+    stderr: '',
+  })
+  assert.equal((await corestore(['cat', dir, key, '--start', '1', '--end', '3'])).stdout, 'world\nfrom\n')
+  assert.equal((await corestore(['cat', dir, key, '--start', '3', '--raw'])).stdout, 'stdin')
+
+  const ns = await corestore(['append', dir, '--namespace', 'chat', 'hi'])
+  assert.match(ns.stdout, /to the default core of namespace chat/)
+  assert.equal((await corestore(['cat', dir, 'chat'])).stdout, 'hi\n')
+  const unknown = await corestore(['cat', dir, 'nope'])
+  assert.equal(unknown.code, 1)
+  assert.match(unknown.stderr, /^corestore cat: no core with key or name nope is stored in this store\n$/)
+})
+
+test('rm asks before deleting a writable core, and deletes it on yes, leaving the rest', async (t) => {
+  const { dir, cores } = await writeStore(await tmpDir(t))
+  const refused = await corestore(['rm', dir, hexKey(cores.photos)], { input: 'n\n' })
+  assert.equal(refused.code, 1)
+  assert.match(
+    refused.stderr,
+    /core [0-9a-f]{64} \(drive1:photos\) is writable: its blocks cannot be recovered\. Remove it\? \[y\/N\] /,
+  )
+  assert.match(refused.stderr, /not removed/)
+  const noAnswer = await corestore(['rm', dir, hexKey(cores.photos)])
+  assert.equal(noAnswer.code, 1, 'no answer is no')
+
+  const removed = await corestore(['rm', dir, hexKey(cores.photos)], { input: 'y\n' })
+  assert.equal(removed.code, 0, removed.stderr)
+  assert.equal(removed.stdout, `removed ${hexKey(cores.photos)} (drive1:photos)\n`)
+  const readOnly = await corestore(['rm', dir, (cores.copy.discoveryKey as Buffer).toString('hex')])
+  assert.equal(readOnly.code, 0, 'a read-only copy goes without asking')
+  const yes = await corestore(['rm', dir, hexKey(cores.random), '--yes'])
+  assert.equal(yes.code, 0)
+
+  const { stdout } = await corestore(['info', dir, '--json'])
+  assert.deepEqual(
+    (JSON.parse(stdout) as { cores: { key: string }[] }).cores.map((c) => c.key),
+    [hexKey(cores.main)],
+  )
+  const again = await corestore(['rm', dir, hexKey(cores.photos), '--yes'])
+  assert.equal(again.code, 1)
+  assert.match(again.stderr, /no core with key [0-9a-f]{64} is stored/)
+})
+
+test('rm refuses a store another process has open', async (t) => {
+  const { dir, cores } = await writeStore(await tmpDir(t))
+  const store = new Corestore(dir)
+  await store.ready()
+  t.after(() => store.close())
+  const { code, stderr } = await corestore(['rm', dir, hexKey(cores.copy)])
+  assert.equal(code, 1)
+  assert.match(stderr, /^corestore rm: STORE_LOCKED: /)
+})
+
+test('every command has --help; mistakes in the command line are one line and exit code 1', async () => {
+  for (const { name } of COMMANDS) {
+    const { code, stdout } = await corestore([name, '--help'])
+    assert.equal(code, 0)
+    assert.match(stdout, new RegExp(`^Usage: corestore ${name} `))
+  }
+  const main = await corestore(['--help'])
+  assert.equal(main.code, 0)
+  for (const { name } of COMMANDS) assert.match(main.stdout, new RegExp(`\\n  ${name} `))
+  const cases: [string[], RegExp][] = [
+    [['frobnicate'], /^corestore: unknown command "frobnicate" \(see corestore --help\)\n$/],
+    [['info'], /^corestore info: missing arguments \(usage: corestore info <dir> \[--json\]\)\n$/],
+    [['info', 'a', 'b'], /^corestore info: unexpected argument "b"/],
+    [['info', '.', '--jsn'], /^corestore info: Unknown option '--jsn'\n$/],
+    [['cat', '.', 'x', '--start', 'one'], /^corestore cat: --start must be a non-negative integer, got "one"\n$/],
+    [['clone', 'abc', '.'], /^corestore clone: "abc" is not a key: 64 hex characters expected\n$/],
+    [['serve', '.', '--bootstrap', 'nowhere'], /^corestore serve: --bootstrap must be host:port, got "nowhere"\n$/],
+  ]
+  for (const [args, message] of cases) {
+    const { code, stderr } = await corestore(args)
+    assert.equal(code, 1, args.join(' '))
+    assert.match(stderr, message)
+  }
+})
+
+test('an internal error exits with code 2 and its stack', async (t) => {
+  const { dir } = await writeStore(await tmpDir(t))
+  const stdout = new PassThrough()
+  stdout.write = () => {
+    throw new Error('disk on fire')
+  }
+  const stderr = new PassThrough()
+  let said = ''
+  stderr.on('data', (d: Buffer) => {
+    said += d.toString()
+  })
+  const code = await run(['info', dir], { stdin: new PassThrough(), stdout, stderr })
+  assert.equal(code, 2)
+  assert.match(said, /^corestore info: internal error \(a bug: please report it\)\nError: disk on fire\n {4}at /)
+})

@@ -1,0 +1,109 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { TestContext } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+/** The real binary, as `npm i -g` or `pnpm corestore` runs it. */
+export const BIN = fileURLToPath(new URL('../bin/corestore.js', import.meta.url))
+
+/** Run the sources through tsx: a stale dist/ must not decide whether the tests pass. */
+const ENV = { ...process.env, CORESTORE_FROM_SOURCE: '1' }
+
+export interface Result {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Run `corestore ...args` to the end; `input` is written to its standard input. */
+export function corestore(args: string[], opts: { input?: string; timeout?: number } = {}): Promise<Result> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: ENV })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString()
+  })
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString()
+  })
+  child.stdin.end(opts.input ?? '')
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 30_000)
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** A `corestore` that runs until told to stop (serve), read line by line; killed when the test ends. */
+export class Running {
+  readonly child: ChildProcessWithoutNullStreams
+  readonly lines: string[] = []
+  readonly exited: Promise<number | null>
+  #stderr = ''
+
+  constructor(t: TestContext, args: string[]) {
+    this.child = spawn(process.execPath, [BIN, ...args], { env: ENV })
+    this.child.stderr.on('data', (d: Buffer) => {
+      this.#stderr += d.toString()
+    })
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.lines.push(line))
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)))
+    t.after(() => {
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
+      return this.exited
+    })
+  }
+
+  get stderr(): string {
+    return this.#stderr
+  }
+
+  /** The first line matching `pattern`, waiting up to `ms` for it. */
+  async line(pattern: RegExp, ms = 20_000): Promise<string> {
+    return (await this.matching(pattern, 1, ms))[0] as string
+  }
+
+  /** The lines matching `pattern` once there are `n` of them, waiting up to `ms`. */
+  async matching(pattern: RegExp, n: number, ms = 20_000): Promise<string[]> {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const found = this.lines.filter((l) => pattern.test(l))
+      if (found.length >= n) return found
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(
+          `not ${n} lines matching ${pattern} within ${ms} ms; got:\n${this.lines.join('\n')}\n${this.#stderr}`,
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+  }
+}
+
+/** A fresh temporary directory, removed when the test ends. */
+export async function tmpDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'corestore-cli-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Every file under `dir` with a hash of its bytes and its modification time: what must not change. */
+export async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name)
+    const st = await stat(path)
+    const content = entry.isFile()
+      ? createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex')
+      : 'dir'
+    out.set(relative(dir, path), `${content} ${st.mtimeMs} ${st.mode}`)
+  }
+  return out
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { Corestore } from '@corestore/core'
+import { engine } from '@corestore/engine'
+import { corestore, Running, tmpDir } from './helpers.ts'
+
+interface Testnet {
+  readonly bootstrap: { host: string; port: number }[]
+  destroy(): Promise<void>
+}
+const createTestnet = createRequire(import.meta.url)('hyperdht/testnet') as (
+  size: number,
+  opts: { host: string },
+) => Promise<Testnet>
+
+/** A local DHT on 127.0.0.1, destroyed when the test ends (after the processes it served). */
+async function testnet(t: { after(fn: () => Promise<void>): void }): Promise<string[]> {
+  const net = await createTestnet(3, { host: '127.0.0.1' })
+  t.after(() => net.destroy())
+  return net.bootstrap.flatMap(({ host, port }) => ['--bootstrap', `${host}:${port}`])
+}
+
+test('serve announces a store on a local DHT; clone finds a core there and downloads all of it', async (t) => {
+  const bootstrap = await testnet(t)
+  const dir = await tmpDir(t)
+  const owner = join(dir, 'owner')
+  const store = new Corestore(owner)
+  await store.ready()
+  const core = store.namespace('photos').default()
+  await engine.ready(core)
+  const blocks = Array.from({ length: 300 }, (_, i) => Buffer.alloc(1000 + i, i % 256))
+  await engine.append(core, blocks)
+  const key = (core.key as Buffer).toString('hex')
+  await store.close()
+
+  const server = new Running(t, ['serve', owner, ...bootstrap])
+  await server.line(/^ready: press Ctrl-C to stop$/)
+  assert.equal(server.lines[0], `serving 1 core from ${owner}`)
+  assert.equal(server.lines[1], `announced ${key}  photos`)
+
+  const copy = join(dir, 'copy')
+  const cloned = await corestore(['clone', key, copy, ...bootstrap, '--timeout', '20'], { timeout: 40_000 })
+  assert.equal(cloned.code, 0, cloned.stderr)
+  const bytes = blocks.reduce((n, b) => n + b.length, 0)
+  assert.match(
+    cloned.stdout,
+    new RegExp(`^cloned ${key} into ${copy}: 300 blocks, .* \\(${bytes} bytes\\) in [\\d.]+ s\\n$`),
+  )
+  assert.match(cloned.stderr, /^downloading 300 blocks \(300 blocks, 344\.9 KB in all\)\n/)
+  assert.match(cloned.stderr, / 100% \| 300\/300 blocks \| 344\.9 KB \| .*\/s \| ETA 0s\n/)
+
+  const again = await corestore(['clone', key, copy, ...bootstrap, '--timeout', '20'], { timeout: 40_000 })
+  assert.equal(again.code, 0, again.stderr)
+  assert.match(again.stderr, /^downloading nothing new \(300 blocks, 344\.9 KB in all\)\n/)
+
+  const info = JSON.parse((await corestore(['info', copy, '--json'])).stdout) as {
+    cores: { key: string; writable: boolean; length: number; byteLength: number }[]
+  }
+  assert.deepEqual(info.cores, [{ ...info.cores[0], key, writable: false, length: 300, byteLength: bytes }])
+  const printed = await corestore(['cat', copy, key, '--start', '299', '--raw'])
+  assert.deepEqual(Buffer.from(printed.stdout, 'latin1').length, blocks[299]?.length)
+
+  // Each clone connected, and left when it was done.
+  await server.matching(/^peer [0-9a-f]{16}… connected \([12] connected\)$/, 2)
+  await server.matching(/^peer [0-9a-f]{16}… left \([01] connected\)$/, 2)
+  server.child.kill('SIGINT')
+  assert.equal(await server.exited, 0, server.stderr)
+  assert.deepEqual(server.lines.slice(-2), ['SIGINT: closing', 'closed'])
+})
+
+test('clone gives up with exit code 1 when no peer serves the core', async (t) => {
+  const bootstrap = await testnet(t)
+  const dir = await tmpDir(t)
+  const key = 'ab'.repeat(32)
+  const { code, stderr } = await corestore(['clone', key, join(dir, 'copy'), ...bootstrap, '--timeout', '2'])
+  assert.equal(code, 1)
+  assert.equal(stderr, 'corestore clone: no peer served this core within 2 s\n')
+})
+
+test('serve closes cleanly on SIGTERM too, and refuses a store with no cores', async (t) => {
+  const bootstrap = await testnet(t)
+  const dir = await tmpDir(t)
+  const owner = join(dir, 'owner')
+  assert.equal((await corestore(['append', owner, 'x'])).code, 0)
+  const server = new Running(t, ['serve', owner, ...bootstrap])
+  await server.line(/^ready/)
+  server.child.kill('SIGTERM')
+  assert.equal(await server.exited, 0, server.stderr)
+  assert.equal(server.lines.at(-1), 'closed')
+
+  const empty = join(dir, 'empty')
+  const store = new Corestore(empty)
+  await store.ready()
+  await store.close()
+  const refused = await corestore(['serve', empty, ...bootstrap])
+  assert.equal(refused.code, 1)
+  assert.match(refused.stderr, /holds no cores: nothing to serve/)
+})
