@@ -1,13 +1,14 @@
 // Two stores replicate a namespace's cores over ONE stream.
 // The owner keeps its cores in a directory; the reader holds copies in memory.
-// Run: pnpm start
+// Run: pnpm start              (or pnpm start ./my-store to keep the owner's store, for corestore info)
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Corestore } from '@corestore/core'
 import { engine, randomAccessMemory } from '@corestore/engine'
 
-const dir = await mkdtemp(join(tmpdir(), 'corestore-example-'))
+const kept = process.argv[2]
+const dir = kept ?? (await mkdtemp(join(tmpdir(), 'corestore-example-')))
 const owner = new Corestore(dir)
 await owner.ready()
 
@@ -46,5 +47,6 @@ for (const [label, copy, length] of [
 
 a.destroy()
 await Promise.all([owner.close(), reader.close()])
-await rm(dir, { recursive: true, force: true })
+if (kept) console.log(`\nthe owner's store is in ${dir}: look inside with pnpm corestore info ${dir}`)
+else await rm(dir, { recursive: true, force: true })
 console.log('\ndone: both stores closed.')

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -39,4 +42,22 @@ test('the network example replicates between two processes over a loopback DHT a
   assert.match(out, /reader: closed/)
   assert.match(out, /owner: closed/)
   assert.match(out, /done: both processes exited and the testnet is down\./)
+})
+
+test("the README's corestore info shows the example's store: its two chat cores, writable", async (t) => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'corestore-example-kept-')), 'chat-store')
+  t.after(() => rm(dirname(dir), { recursive: true, force: true }))
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'examples/replicate.ts', dir],
+    { cwd: root, timeout: 60_000 },
+  )
+  assert.match(stdout, /the owner's store is in .*chat-store: look inside with pnpm corestore info/)
+  const info = await run(process.execPath, ['packages/cli/bin/corestore.js', 'info', dir], {
+    cwd: root,
+    env: { ...process.env, CORESTORE_FROM_SOURCE: '1' },
+  })
+  assert.match(info.stdout, /cores {8}2 \(2 writable\)/)
+  assert.match(info.stdout, /[0-9a-f]{64} {2}chat {14}yes {12}2 {5}21\n/)
+  assert.match(info.stdout, /[0-9a-f]{64} {2}chat\/attachments {2}yes {12}1 {5}17\n/)
 })
