@@ -105,6 +105,17 @@ export function cacheCompliance(label: string, create: (maxPassive: number) => C
     )
   })
 
+  test(`${label}: entry() gives an entry's value and reference count, undefined when absent`, () => {
+    const cache = create(4)
+    const v = value(1)
+    cache.set('a', v)
+    cache.ref('a')
+    assert.deepEqual(cache.entry('a'), { id: 'a', value: v, refs: 1 })
+    cache.unref('a')
+    assert.deepEqual(cache.entry('a'), { id: 'a', value: v, refs: 0 })
+    assert.equal(cache.entry('nope'), undefined)
+  })
+
   test(`${label}: unref of an unknown or passive entry stays at zero`, () => {
     const cache = create(4)
     assert.equal(cache.unref('nope'), 0)

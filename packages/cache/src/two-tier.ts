@@ -84,6 +84,13 @@ export class TwoTierCache<V extends object> extends EventEmitter implements Core
     return this.#active.get(id)?.refs ?? 0
   }
 
+  entry(id: string): CacheEntry<V> | undefined {
+    const active = this.#active.get(id)
+    if (active) return { id, value: active.value, refs: active.refs }
+    const value = this.#passive.peek(id)
+    return value === undefined ? undefined : { id, value, refs: 0 }
+  }
+
   delete(id: string): boolean {
     return this.#active.delete(id) || this.#passive.delete(id)
   }

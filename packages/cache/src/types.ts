@@ -31,6 +31,8 @@ export interface CoreCache<V> {
   unref(id: string): number
   /** References held on `id` (0 when passive or absent). */
   refs(id: string): number
+  /** The entry with its reference count, without counting as a use (corestore 5's `cache.entry(id)`). */
+  entry(id: string): CacheEntry<V> | undefined
   delete(id: string): boolean
   /** Every entry, active and passive, with its reference count. */
   entries(): IterableIterator<CacheEntry<V>>

@@ -45,6 +45,10 @@ export class FifoCache extends EventEmitter implements CoreCache<object> {
   refs(id: string) {
     return this.#entries.get(id)?.refs ?? 0
   }
+  entry(id: string) {
+    const e = this.#entries.get(id)
+    return e ? { id, value: e.value, refs: e.refs } : undefined
+  }
   delete(id: string) {
     this.#passive.delete(id)
     return this.#entries.delete(id)

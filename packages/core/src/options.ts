@@ -196,6 +196,7 @@ export function isCoreCache(value: unknown): value is CoreCache<Hypercore> {
     typeof c.set === 'function' &&
     typeof c.ref === 'function' &&
     typeof c.unref === 'function' &&
+    typeof c.entry === 'function' &&
     typeof c.on === 'function'
   )
 }

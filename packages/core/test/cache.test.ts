@@ -76,6 +76,10 @@ class KeepEverything extends EventEmitter implements CoreCache<Hypercore> {
   refs(id: string) {
     return this.map.get(id)?.refs ?? 0
   }
+  entry(id: string) {
+    const e = this.map.get(id)
+    return e ? { id, value: e.value, refs: e.refs } : undefined
+  }
   delete(id: string) {
     return this.map.delete(id)
   }
