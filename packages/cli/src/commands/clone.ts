@@ -50,9 +50,14 @@ ${NETWORK_HELP}
       const length = core.length
       const have = core.downloaded(0, length)
       const started = Date.now()
-      const todo =
-        have === 0 ? `${length} blocks` : have === length ? 'nothing new' : `${length - have} of ${length} blocks`
-      await write(io.stderr, `downloading ${todo} (${length} blocks, ${bytes(core.byteLength)} in all)\n`)
+      const size = bytes(core.byteLength)
+      const plan =
+        have === 0
+          ? `downloading ${length} blocks, ${size}`
+          : have === length
+            ? `nothing new: all ${length} blocks (${size}) are here already`
+            : `downloading ${length - have} of ${length} blocks (${size} in all)`
+      await write(io.stderr, `${plan}\n`)
       progress = new Progress(io.stderr, length)
       const onblock = (index: number, data: Buffer) => {
         if (index < length) progress?.add(data.length)
