@@ -2,23 +2,12 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import type { InfoJson } from '@corestore/cli'
 import type { Hypercore } from '@corestore/engine'
 import { fingerprint, Keychain } from '@corestore/keychain'
 import { corestore, snapshot } from '../../packages/cli/test/helpers.ts'
 import { appendAll, engine, tmpDir } from '../helpers/index.ts'
 import { LegacyCorestore } from '../helpers/legacy.ts'
-
-interface InfoJson {
-  fingerprint: string
-  cores: {
-    discoveryKey: string
-    key: string
-    name: string | null
-    writable: boolean
-    length: number
-    byteLength: number
-  }[]
-}
 
 test('corestore info reads a store written by corestore 5.8.2, and changes nothing in it', async (t) => {
   const dir = await tmpDir(t)

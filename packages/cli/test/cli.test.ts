@@ -3,7 +3,7 @@ import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { test } from 'node:test'
-import { COMMANDS, run } from '@corestore/cli'
+import { COMMANDS, type InfoJson, run } from '@corestore/cli'
 import { Corestore, type Hypercore } from '@corestore/core'
 import { engine } from '@corestore/engine'
 import { fingerprint, Keychain } from '@corestore/keychain'
@@ -63,17 +63,7 @@ test('info --json gives the same for programs', async (t) => {
   const { dir, masterKey, cores } = await writeStore(await tmpDir(t))
   const { code, stdout } = await corestore(['info', dir, '--json'])
   assert.equal(code, 0)
-  const json = JSON.parse(stdout) as {
-    fingerprint: string
-    cores: {
-      discoveryKey: string
-      key: string
-      name: string | null
-      writable: boolean
-      length: number
-      byteLength: number
-    }[]
-  }
+  const json = JSON.parse(stdout) as InfoJson
   assert.equal(json.fingerprint, fingerprint(masterKey))
   const main = json.cores.find((c) => c.key === hexKey(cores.main))
   assert.deepEqual(main, {
@@ -154,7 +144,7 @@ test('rm asks before deleting a writable core, and deletes it on yes, leaving th
 
   const { stdout } = await corestore(['info', dir, '--json'])
   assert.deepEqual(
-    (JSON.parse(stdout) as { cores: { key: string }[] }).cores.map((c) => c.key),
+    (JSON.parse(stdout) as InfoJson).cores.map((c) => c.key),
     [hexKey(cores.main)],
   )
   const again = await corestore(['rm', dir, hexKey(cores.photos), '--yes'])

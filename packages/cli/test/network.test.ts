@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import type { InfoJson } from '@corestore/cli'
 import { Corestore } from '@corestore/core'
 import { engine } from '@corestore/engine'
 import { corestore, Running, tmpDir } from './helpers.ts'
@@ -55,9 +56,7 @@ test('serve announces a store on a local DHT; clone finds a core there and downl
   assert.equal(again.code, 0, again.stderr)
   assert.match(again.stderr, /^nothing new: all 300 blocks \(344\.9 KB\) are here already\n/)
 
-  const info = JSON.parse((await corestore(['info', copy, '--json'])).stdout) as {
-    cores: { key: string; writable: boolean; length: number; byteLength: number }[]
-  }
+  const info = JSON.parse((await corestore(['info', copy, '--json'])).stdout) as InfoJson
   assert.deepEqual(info.cores, [{ ...info.cores[0], key, writable: false, length: 300, byteLength: bytes }])
   const printed = await corestore(['cat', copy, key, '--start', '299', '--raw'])
   assert.deepEqual(Buffer.from(printed.stdout, 'latin1').length, blocks[299]?.length)

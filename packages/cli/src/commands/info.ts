@@ -4,6 +4,22 @@ import { type Command, flag, write } from '../command.js'
 import { hex, table } from '../format.js'
 import { requireStore } from '../store.js'
 
+/** What `corestore info --json` prints. */
+export interface InfoJson {
+  readonly directory: string
+  /** First 8 bytes of BLAKE2b-256 of the master key, hex. */
+  readonly fingerprint: string
+  readonly cores: {
+    readonly discoveryKey: string
+    readonly key: string
+    readonly name: string | null
+    readonly writable: boolean
+    /** `null` when the core's files are damaged. */
+    readonly length: number | null
+    readonly byteLength: number | null
+  }[]
+}
+
 export const info: Command = {
   name: 'info',
   summary: "what a store holds: its master key's fingerprint, then every core",
@@ -33,7 +49,7 @@ Options:
     const print = fingerprint(masterKey)
 
     if (flag(args, 'json')) {
-      const json = {
+      const json: InfoJson = {
         directory: dir,
         fingerprint: print,
         cores: cores.map((c) => ({
