@@ -4,7 +4,30 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { TestContext } from 'node:test'
+
+/** What the helpers need of a test: somewhere to register teardown (a `TestContext`, or a `Teardown`). */
+export interface Hooks {
+  after(fn: () => unknown): void
+}
+
+/**
+ * Teardown that runs last-registered first, so that processes started late are stopped before
+ * the testnet and directories they use go away (node:test runs `t.after` hooks first-in first-out).
+ */
+export class Teardown implements Hooks {
+  readonly #fns: (() => unknown)[] = []
+
+  constructor(t: Hooks) {
+    t.after(async () => {
+      for (const fn of this.#fns.reverse()) await fn()
+    })
+  }
+
+  after(fn: () => unknown): void {
+    this.#fns.push(fn)
+  }
+}
+
 import { fileURLToPath } from 'node:url'
 
 /** The real binary, as `npm i -g` or `pnpm corestore` runs it. */
@@ -47,7 +70,7 @@ export class Running {
   readonly exited: Promise<number | null>
   #stderr = ''
 
-  constructor(t: TestContext, args: string[]) {
+  constructor(t: Hooks, args: string[]) {
     this.child = spawn(process.execPath, [BIN, ...args], { env: ENV })
     this.child.stderr.on('data', (d: Buffer) => {
       this.#stderr += d.toString()
@@ -86,7 +109,7 @@ export class Running {
 }
 
 /** A fresh temporary directory, removed when the test ends. */
-export async function tmpDir(t: TestContext): Promise<string> {
+export async function tmpDir(t: Hooks): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'corestore-cli-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   return dir

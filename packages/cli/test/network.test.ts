@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import type { InfoJson } from '@corestore/cli'
 import { Corestore } from '@corestore/core'
 import { engine } from '@corestore/engine'
-import { corestore, Running, tmpDir } from './helpers.ts'
+import { corestore, type Hooks, Running, Teardown, tmpDir } from './helpers.ts'
 
 interface Testnet {
   readonly bootstrap: { host: string; port: number }[]
@@ -16,14 +16,17 @@ const createTestnet = createRequire(import.meta.url)('hyperdht/testnet') as (
   opts: { host: string },
 ) => Promise<Testnet>
 
-/** A local DHT on 127.0.0.1, destroyed when the test ends (after the processes it served). */
-async function testnet(t: { after(fn: () => Promise<void>): void }): Promise<string[]> {
+/** A local DHT on 127.0.0.1, destroyed when the test ends (after the processes started later). */
+async function testnet(t: Hooks): Promise<string[]> {
   const net = await createTestnet(3, { host: '127.0.0.1' })
   t.after(() => net.destroy())
   return net.bootstrap.flatMap(({ host, port }) => ['--bootstrap', `${host}:${port}`])
 }
 
-test('serve announces a store on a local DHT; clone finds a core there and downloads all of it', async (t) => {
+test('serve announces a store on a local DHT; clone finds a core there and downloads all of it', {
+  timeout: 120_000,
+}, async (context) => {
+  const t = new Teardown(context)
   const bootstrap = await testnet(t)
   const dir = await tmpDir(t)
   const owner = join(dir, 'owner')
@@ -69,7 +72,7 @@ test('serve announces a store on a local DHT; clone finds a core there and downl
   assert.deepEqual(server.lines.slice(-2), ['SIGINT: closing', 'closed'])
 })
 
-test('clone gives up with exit code 1 when no peer serves the core', async (t) => {
+test('clone gives up with exit code 1 when no peer serves the core', { timeout: 60_000 }, async (t) => {
   const bootstrap = await testnet(t)
   const dir = await tmpDir(t)
   const key = 'ab'.repeat(32)
@@ -78,7 +81,8 @@ test('clone gives up with exit code 1 when no peer serves the core', async (t) =
   assert.equal(stderr, 'corestore clone: no peer served this core within 2 s\n')
 })
 
-test('serve closes cleanly on SIGTERM too, and refuses a store with no cores', async (t) => {
+test('serve closes cleanly on SIGTERM too, and refuses a store with no cores', { timeout: 60_000 }, async (context) => {
+  const t = new Teardown(context)
   const bootstrap = await testnet(t)
   const dir = await tmpDir(t)
   const owner = join(dir, 'owner')
