@@ -8,3 +8,6 @@ export type { CorestoreOptions, GetInput, GetOptions, KeyInput } from './options
 export type { StoreStats } from './store.js'
 export { Corestore }
 export default Corestore
+// `require('@corestore/core')` (Node ≥ 20.19 loads ES modules from CommonJS) gives the class
+// itself, as `require('corestore')` does: corestore 5 programs run unchanged.
+export { Corestore as 'module.exports' }
