@@ -210,8 +210,21 @@ export class Corestore extends EventEmitter {
    * One replication stream for every core this view holds (the root: every core held by anyone),
    * cores opened later, and any stored core the remote asks for by discovery key.
    */
-  replicate(isInitiator: boolean, opts?: ReplicationOptions): ProtocolStream {
+  replicate(isInitiator: boolean, opts?: ReplicationOptions): ProtocolStream
+  /** hypercore 9's form: the options carry `initiator`. */
+  replicate(opts: ReplicationOptions & { initiator: boolean }): ProtocolStream
+  replicate(
+    initiatorOrOpts: boolean | (ReplicationOptions & { initiator: boolean }),
+    maybeOpts?: ReplicationOptions,
+  ): ProtocolStream {
     this.#guard('replicate', false)
+    let isInitiator = initiatorOrOpts as boolean
+    let opts = maybeOpts
+    if (isOptionsWithInitiator(initiatorOrOpts) && maybeOpts === undefined) {
+      const { initiator, ...rest } = initiatorOrOpts
+      isInitiator = initiator
+      opts = rest
+    }
     const streamOpts = checkReplicateArguments(isInitiator, opts)
     const merged = { ...this.#inner.hypercoreDefaults, ...streamOpts }
     if (this.#parent === null) {
@@ -291,6 +304,12 @@ function isCore(value: unknown): value is Hypercore {
     value !== null &&
     !(value instanceof Uint8Array) &&
     typeof (value as { ready?: unknown }).ready === 'function'
+  )
+}
+
+function isOptionsWithInitiator(value: unknown): value is ReplicationOptions & { initiator: boolean } {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { initiator?: unknown }).initiator === 'boolean'
   )
 }
 

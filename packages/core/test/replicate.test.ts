@@ -274,3 +274,12 @@ test('a flood of 2,000 unknown discovery keys opens nothing, writes nothing, and
   assert.equal(maxPassive, 0)
   raw.destroy()
 })
+
+test("replicate({ initiator, live }) — hypercore 9's own form — works like replicate(initiator, { live })", async (t) => {
+  const a = await memoryStore(t)
+  const b = await memoryStore(t)
+  const [core] = (await owner(a, 1)) as [Hypercore]
+  const copy = b.get(core.key as Buffer)
+  link(a.replicate({ initiator: true, live: true }), b.replicate({ initiator: false, live: true }))
+  assert.equal((await engine.get(copy, 0, { timeout: 5000 })).toString(), 'b0')
+})
