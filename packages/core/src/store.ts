@@ -12,7 +12,7 @@ import {
   type StoreLock,
   storedCores,
 } from '@corestore/bootstrap'
-import { type CoreCache, TwoTierCache } from '@corestore/cache'
+import { type CoreCache, DEFAULT_CACHE_SIZE, TwoTierCache } from '@corestore/cache'
 import {
   createHypercore,
   engine,
@@ -27,6 +27,8 @@ import { Replicator } from '@corestore/replicator'
 import { IdIndex } from './ids.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
 
+/** Peer requests opened at once per stream, at most (a quarter of cacheSize below that). */
+const MAX_LOOKUPS_IN_FLIGHT = 128
 /** What the store tells its views about. */
 export interface StoreListener {
   onfeed(core: Hypercore, options: GetOptions): void
@@ -74,7 +76,13 @@ export class StoreCore {
     this.cache = options.coreCache ?? new TwoTierCache<Hypercore>({ maxSize: options.cacheSize })
     // An evicted core is passive: nobody holds it, so closing it releases its files and memory.
     this.cache.on('evict', (_id, core) => core.close((err) => err && this.#error(err)))
-    this.replicator = new Replicator({ lookup: (dk) => this.lookup(dk) })
+    // Opens for peers run in parallel for speed (on disk they wait on file operations), but stay well
+    // under the passive bound: an open evicted before it finishes is a request the peer loses.
+    const passiveBound = options.cacheSize ?? DEFAULT_CACHE_SIZE
+    this.replicator = new Replicator(
+      { lookup: (dk) => this.lookup(dk) },
+      { lookupConcurrency: Math.max(1, Math.min(MAX_LOOKUPS_IN_FLIGHT, Math.floor(passiveBound / 4))) },
+    )
   }
 
   /** Store-wide options, which corestore 5 also gives each replication stream. */
