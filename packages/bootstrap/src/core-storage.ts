@@ -1,8 +1,9 @@
 import { engine, type RandomAccessStorage, type StorageCallback, type StorageFactory } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
+import { deriveStoredName, readStoredName } from './disk.js'
 import { coreDirectory } from './layout.js'
-import { decodeName, encodeName } from './name-file.js'
+import { encodeName } from './name-file.js'
 import type { Storage } from './storage.js'
 
 /** What the caller knows of a core before opening it. */
@@ -128,18 +129,15 @@ class CoreFiles {
       return { derivedSecretKey: null, storedKey: storedKey ?? identity.publicKey }
     }
 
-    const stored = await this.#read('name', readName)
-    const namePath = `${this.directory}/name`
-    if (stored === 'corrupt') throw CorestoreError.corruptName(namePath)
-    const derived = stored ? this.#keychain.keyPair(stored) : null
-    const publicKey = identity.publicKey ?? storedKey ?? derived?.publicKey ?? null
+    const stored = await readStoredName(this.#storage, identity.discoveryKey)
+    const candidate = identity.publicKey ?? storedKey
+    const derived = stored
+      ? candidate
+        ? deriveStoredName(this.#keychain, stored, candidate, `${this.directory}/name`)
+        : this.#keychain.keyPair(stored)
+      : null
+    const publicKey = candidate ?? derived?.publicKey ?? null
     if (!publicKey) throw CorestoreError.coreNotFound(dkHex)
-    if (derived && !derived.publicKey.equals(publicKey)) {
-      throw new CorestoreError(
-        'NAME_MISMATCH',
-        `${namePath} derives the key ${derived.publicKey.toString('hex')}, not this core's ${publicKey.toString('hex')}`,
-      )
-    }
     if (!identity.publicKey && derived && !storedKey) {
       // Opened by discovery key with the key file lost: the name proves which key it was.
       if (!discoveryKey(derived.publicKey).equals(identity.discoveryKey)) throw CorestoreError.coreNotFound(dkHex)
@@ -255,13 +253,6 @@ class FailingFile implements RandomAccessStorage {
   destroy(cb: StorageCallback = noop): void {
     process.nextTick(cb, null)
   }
-}
-
-async function readName(file: RandomAccessStorage): Promise<Buffer | 'corrupt' | null> {
-  const size = await engine.statMaybe(file)
-  if (!size) return null
-  const buf = await engine.readMaybe(file, 0, size)
-  return (buf && decodeName(buf)) ?? 'corrupt'
 }
 
 async function withFile<T>(file: RandomAccessStorage, fn: (file: RandomAccessStorage) => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
+import { discoveryKey, type Keychain, type KeyPair } from '@corestore/keychain'
 import { corePath } from './layout.js'
 import { decodeName } from './name-file.js'
 import { readWhole } from './read-only.js'
@@ -59,6 +60,36 @@ export async function readStoredName(storage: Storage, discoveryKey: Buffer): Pr
   if (buf === null || buf.length === 0) return null
   const name = decodeName(buf)
   if (!name) throw CorestoreError.corruptName(path)
+  return name
+}
+
+/**
+ * The key pair `name` derives, checked to be the one of the core with `publicKey`.
+ * @param path the `name` file, for the error
+ * @throws {CorestoreError} `NAME_MISMATCH`
+ */
+export function deriveStoredName(keychain: Keychain, name: Buffer, publicKey: Buffer, path: string): KeyPair {
+  const derived = keychain.keyPair(name)
+  if (!derived.publicKey.equals(publicKey)) throw CorestoreError.nameMismatch(path, derived.publicKey, publicKey)
+  return derived
+}
+
+/**
+ * The name the stored core with `publicKey` derives from, checked against its key.
+ * @throws {CorestoreError} `CORE_NOT_FOUND`, `NOT_DERIVED` (no `name` file), `NAME_MISMATCH`,
+ *   `CORRUPT_NAME`, `STORAGE_ERROR`
+ */
+export async function readDerivedName(storage: Storage, keychain: Keychain, publicKey: Buffer): Promise<Buffer> {
+  const dk = discoveryKey(publicKey)
+  const name = await readStoredName(storage, dk)
+  if (!name) {
+    if (!(await hasStoredCore(storage, dk))) throw CorestoreError.coreNotFound(dk.toString('hex'))
+    throw new CorestoreError(
+      'NOT_DERIVED',
+      `core ${publicKey.toString('hex')} has no name: its key pair was not derived from this store's master key`,
+    )
+  }
+  deriveStoredName(keychain, name, publicKey, corePath(dk.toString('hex'), 'name'))
   return name
 }
 

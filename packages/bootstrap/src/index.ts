@@ -1,5 +1,12 @@
 export { type CoreIdentity, coreStorage } from './core-storage.js'
-export { hasStoredCore, readStoredKey, readStoredName, storedDiscoveryKeys } from './disk.js'
+export {
+  deriveStoredName,
+  hasStoredCore,
+  readDerivedName,
+  readStoredKey,
+  readStoredName,
+  storedDiscoveryKeys,
+} from './disk.js'
 export { coreDirectory, corePath, MASTER_KEY_FILE } from './layout.js'
 export { LOCK_FILE, lockStore, type StoreLock } from './lock.js'
 export { loadMasterKey, readMasterKey } from './master-key.js'

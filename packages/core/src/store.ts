@@ -4,7 +4,7 @@ import {
   hasStoredCore,
   loadMasterKey,
   lockStore,
-  readStoredName,
+  readDerivedName,
   removeStoredCore,
   type Storage,
   type StoredCore,
@@ -219,25 +219,7 @@ export class StoreCore {
    */
   async storedName(publicKey: Buffer): Promise<Buffer> {
     const keychain = this.#requireKeychain()
-    const dk = discoveryKey(publicKey)
-    const known = this.#names.get(dk.toString('hex'))
-    if (known) return known
-    const name = await readStoredName(this.storage, dk)
-    if (!name) {
-      if (!(await hasStoredCore(this.storage, dk))) throw CorestoreError.coreNotFound(dk.toString('hex'))
-      throw new CorestoreError(
-        'NOT_DERIVED',
-        `core ${publicKey.toString('hex')} has no name: its key pair was not derived from this store's master key`,
-      )
-    }
-    const derived = keychain.keyPair(name).publicKey
-    if (!derived.equals(publicKey)) {
-      throw new CorestoreError(
-        'NAME_MISMATCH',
-        `the name of core ${publicKey.toString('hex')} derives the key ${derived.toString('hex')} instead`,
-      )
-    }
-    return name
+    return this.#names.get(this.#ids.ofKey(publicKey, true)) ?? readDerivedName(this.storage, keychain, publicKey)
   }
 
   /**

@@ -62,6 +62,14 @@ export class CorestoreError extends Error {
     return new CorestoreError('CORRUPT_NAME', `${path} is damaged: it does not hold a length-prefixed name`)
   }
 
+  /** A core's `name` file whose name derives another key than the core's. */
+  static nameMismatch(path: string, derived: Buffer, expected: Buffer): CorestoreError {
+    return new CorestoreError(
+      'NAME_MISMATCH',
+      `${path} derives the key ${derived.toString('hex')}, not this core's ${expected.toString('hex')}`,
+    )
+  }
+
   /** A file could not be read or written for another reason than not existing (permissions, I/O). */
   static storage(path: string, cause: unknown): CorestoreError {
     const reason = cause instanceof Error ? cause.message : String(cause)
