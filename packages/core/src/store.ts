@@ -132,33 +132,16 @@ export class StoreCore {
 
   /** The cache id (hex discovery key) of the core a request names. Cheap for keys and names seen before. */
   idOf(request: CoreRequest): string {
-    switch (request.kind) {
-      case 'key':
-      case 'keyPair':
-        return this.#ids.ofKey(request.publicKey, true)
-      case 'discoveryKey':
-        return request.discoveryKey.toString('hex')
-      case 'name':
-        return this.#ids.ofName(request.name) ?? this.identify(request).discoveryKey.toString('hex')
-    }
+    return this.#knownId(request, true) ?? this.identify(request).discoveryKey.toString('hex')
   }
 
   /** The loaded core a request names, or a newly opened one (passive until a view holds it). */
   get(request: CoreRequest, options: GetOptions): { id: string; core: Hypercore } {
-    if (!(request.kind === 'name' && request.random)) {
-      const id =
-        request.kind === 'name'
-          ? this.#ids.ofName(request.name)
-          : request.kind === 'discoveryKey'
-            ? this.idOf(request)
-            : this.#ids.ofKey(request.publicKey)
-      const cached = id === undefined ? undefined : this.cache.get(id)
-      if (
-        cached &&
-        (request.kind === 'name' || request.kind === 'discoveryKey' || sameKey(cached, request.publicKey))
-      ) {
-        return { id: id as string, core: cached }
-      }
+    const known = this.#knownId(request, false)
+    const cached = known === undefined ? undefined : this.cache.get(known)
+    // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
+    if (cached && !('publicKey' in request && !sameKey(cached, request.publicKey))) {
+      return { id: known as string, core: cached }
     }
     const identity = this.identify(request)
     const id = identity.discoveryKey.toString('hex')
@@ -261,6 +244,23 @@ export class StoreCore {
       if (failed) throw (failed as PromiseRejectedResult).reason
     })()
     return this.#closing
+  }
+
+  /**
+   * The id a request names when no derivation is needed: a key's (remembered), a discovery key's,
+   * a name's derived before; `undefined` for a name not derived yet or a random one.
+   * @param byContent read a key buffer's bytes rather than trust what was remembered for the object
+   */
+  #knownId(request: CoreRequest, byContent: boolean): string | undefined {
+    switch (request.kind) {
+      case 'key':
+      case 'keyPair':
+        return this.#ids.ofKey(request.publicKey, byContent)
+      case 'discoveryKey':
+        return request.discoveryKey.toString('hex')
+      case 'name':
+        return request.random ? undefined : this.#ids.ofName(request.name)
+    }
   }
 
   #requireKeychain(): Keychain {
