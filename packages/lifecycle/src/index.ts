@@ -1,0 +1,1 @@
+export { Lifecycle, type LifecycleHooks } from './lifecycle.js'
