@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs'
+import { promises as fs, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
@@ -12,23 +12,23 @@ const HEX2 = /^[0-9a-f]{2}$/
 const HEX64 = /^[0-9a-f]{64}$/
 
 /**
- * The public key stored for a discovery key, or `null` when no core with it is on disk.
- * Creates nothing: a peer asking for unknown discovery keys leaves no trace.
+ * The public key stored for a discovery key, or `null` when the storage proves no core with it is
+ * on disk (no `key` file, or one shorter than a key). Creates nothing: a peer asking for unknown
+ * discovery keys leaves no trace.
+ * @throws {CorestoreError} `STORAGE_ERROR` when the `key` file cannot be read for another reason
  */
 export async function readStoredKey(storage: Storage, discoveryKey: Buffer): Promise<Buffer | null> {
   const path = corePath(discoveryKey.toString('hex'), 'key')
   if (storage.directory !== null) {
-    try {
-      const key = await fs.readFile(join(storage.directory, path))
-      return key.length === 32 ? key : null
-    } catch {
-      return null
-    }
+    const key = await readFileIfExists(storage.directory, path)
+    return key?.length === 32 ? key : null
   }
   const file = storage.file(path)
   try {
     const key = await engine.readMaybe(file, 0, 32)
     return key ? Buffer.from(key) : null
+  } catch (err) {
+    throw CorestoreError.storage(path, err)
   } finally {
     await engine.closeStorage(file).catch(() => {})
   }
@@ -37,15 +37,12 @@ export async function readStoredKey(storage: Storage, discoveryKey: Buffer): Pro
 /**
  * Whether a core with this discovery key is on disk (its `key` file holds 32 bytes).
  * On a directory it costs one `stat` and no file descriptor; it never creates anything.
+ * @throws {CorestoreError} `STORAGE_ERROR` when the storage cannot tell (permissions, I/O)
  */
 export async function hasStoredCore(storage: Storage, discoveryKey: Buffer): Promise<boolean> {
   if (storage.directory === null) return (await readStoredKey(storage, discoveryKey)) !== null
-  try {
-    const st = await fs.stat(join(storage.directory, corePath(discoveryKey.toString('hex'), 'key')))
-    return st.isFile() && st.size === 32
-  } catch {
-    return false
-  }
+  const st = await statIfExists(storage.directory, corePath(discoveryKey.toString('hex'), 'key'))
+  return st?.isFile() === true && st.size === 32
 }
 
 /**
@@ -106,7 +103,7 @@ export async function* storedDiscoveryKeys(storage: Storage): AsyncGenerator<Buf
     for (const b of await subdirectories(join(root, a), HEX2)) {
       for (const dk of await subdirectories(join(root, a, b), HEX64)) {
         if (!dk.startsWith(a + b)) continue
-        if (await exists(join(root, a, b, dk, 'key'))) yield Buffer.from(dk, 'hex')
+        if (await statIfExists(root, join(a, b, dk, 'key'))) yield Buffer.from(dk, 'hex')
       }
     }
   }
@@ -120,16 +117,27 @@ async function subdirectories(dir: string, pattern: RegExp): Promise<string[]> {
       .map((e) => e.name)
       .sort()
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
+    if (engine.isAbsent(err)) return []
+    throw CorestoreError.storage(dir, err)
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** `path`'s stat below `root`; `null` only when it does not exist. */
+async function statIfExists(root: string, path: string): Promise<Stats | null> {
   try {
-    await fs.access(path)
-    return true
-  } catch {
-    return false
+    return await fs.stat(join(root, path))
+  } catch (err) {
+    if (engine.isAbsent(err)) return null
+    throw CorestoreError.storage(path, err)
+  }
+}
+
+/** `path`'s bytes below `root`; `null` only when it does not exist. */
+async function readFileIfExists(root: string, path: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(join(root, path))
+  } catch (err) {
+    if (engine.isAbsent(err)) return null
+    throw CorestoreError.storage(path, err)
   }
 }

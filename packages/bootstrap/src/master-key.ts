@@ -6,12 +6,14 @@ import { CorestoreError } from '@corestore/errors'
 import { Keychain, MASTER_KEY_LENGTH } from '@corestore/keychain'
 import { MASTER_KEY_FILE } from './layout.js'
 import { readWhole } from './read-only.js'
-import type { Storage } from './storage.js'
+import { makeDirectory, type Storage } from './storage.js'
 
 /**
- * The store's master key: loaded from `master_key`, or created there when the file does not exist.
- * A file that exists with any other size than 32 bytes is never replaced: it is an error.
- * @throws {CorestoreError} `CORRUPT_MASTER_KEY`
+ * The store's master key: loaded from `master_key`, or created there when the storage proves the
+ * file absent (`ENOENT`/`ENOTDIR`; through a storage function also an empty file). A file that
+ * exists with any other size than 32 bytes is never replaced, and any other failure to read it
+ * (an error without a code, `EIO`, `EACCES`, a short read) writes nothing: both are errors.
+ * @throws {CorestoreError} `CORRUPT_MASTER_KEY`, `STORAGE_ERROR` (with `cause`)
  */
 export function loadMasterKey(storage: Storage): Promise<Buffer> {
   return storage.directory === null ? loadFromStorage(storage) : loadFromDirectory(storage.directory)
@@ -36,34 +38,40 @@ async function loadFromDirectory(directory: string): Promise<Buffer> {
 
   // Write a temporary file, fsync it, then link it into place: the key appears whole or not at all,
   // and a key another process created meanwhile is never overwritten (link fails with EEXIST).
-  await fs.mkdir(directory, { recursive: true })
+  await makeDirectory(directory)
   const key = Keychain.generateMasterKey()
   const tmp = join(directory, `${MASTER_KEY_FILE}.${nodeRandomBytes(6).toString('hex')}.tmp`)
-  const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
   try {
-    await handle.writeFile(key)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await fs.link(tmp, file)
+    const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
+    try {
+      await handle.writeFile(key)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    try {
+      await fs.link(tmp, file)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      return checked((await readIfExists(file)) ?? Buffer.alloc(0), file)
+    }
+    await syncDirectory(directory)
+    return key
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    await fs.unlink(tmp)
-    return checked((await readIfExists(file)) ?? Buffer.alloc(0), file)
+    if (err instanceof CorestoreError) throw err
+    throw CorestoreError.storage(file, err)
+  } finally {
+    await fs.unlink(tmp).catch(() => {})
   }
-  await fs.unlink(tmp)
-  await syncDirectory(directory)
-  return key
 }
 
+/** The file's bytes; `null` only when it does not exist. */
 async function readIfExists(file: string): Promise<Buffer | null> {
   try {
     return await fs.readFile(file)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw err
+    if (engine.isAbsent(err)) return null
+    throw CorestoreError.storage(file, err)
   }
 }
 
@@ -83,18 +91,26 @@ function checked(key: Buffer, file: string): Buffer {
 
 async function loadFromStorage(storage: Storage): Promise<Buffer> {
   const file = storage.file(MASTER_KEY_FILE)
+  const step = async <T>(op: Promise<T>): Promise<T> => {
+    try {
+      return await op
+    } catch (err) {
+      throw CorestoreError.storage(MASTER_KEY_FILE, err)
+    }
+  }
   try {
-    const size = await engine.statMaybe(file)
+    const size = await step(engine.statMaybe(file))
     // A storage function cannot tell "absent" from "empty" (random-access-memory reports 0 for both),
     // so an empty file is treated as absent; any other wrong size is damage and is left alone.
     if (size === null || size === 0) {
       const key = Keychain.generateMasterKey()
-      await engine.write(file, 0, key)
+      await step(engine.write(file, 0, key))
       return key
     }
     if (size !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, size)
-    const key = await engine.readMaybe(file, 0, MASTER_KEY_LENGTH)
-    if (!key) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, 0)
+    // The storage said 32 bytes: a read that cannot get them is a failure, never a reason to write.
+    const key = await step(engine.call<Buffer>((cb) => file.read(0, MASTER_KEY_LENGTH, cb)))
+    if (key?.length !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, key?.length ?? 0)
     return Buffer.from(key)
   } finally {
     await engine.closeStorage(file).catch(() => {})

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs'
 import { type RandomAccessStorage, randomAccessFile, type StorageFactory } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 
@@ -32,4 +33,22 @@ export function openStorage(storage: unknown): Storage {
     return { directory: null, file: (path) => factory(path) }
   }
   throw CorestoreError.invalidStorage(typeof storage === 'string' ? 'an empty string' : describe(storage))
+}
+
+/**
+ * Create a directory store's folder (and its parents) if needed.
+ * @throws {CorestoreError} `INVALID_STORAGE` when the path is a file or lies below one,
+ *   `STORAGE_ERROR` (with the cause) when it cannot be created, e.g. for lack of permission
+ */
+export async function makeDirectory(directory: string): Promise<void> {
+  try {
+    await fs.mkdir(directory, { recursive: true })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      const where = code === 'EEXIST' ? 'is a file, not a directory' : 'lies below a file, not a directory'
+      throw new CorestoreError('INVALID_STORAGE', `storage ${directory} ${where}`, { cause: err })
+    }
+    throw CorestoreError.storage(directory, err)
+  }
 }

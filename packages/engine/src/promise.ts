@@ -22,31 +22,45 @@ export const get = <B>(
 ): Promise<B> => call<B>((cb) => core.get(index, opts, cb))
 
 /**
- * Whether a storage error only says the bytes are not there: the file does not exist (`ENOENT`)
- * or is too short (random-access-file and -memory report that without a code).
- * Anything else (`EACCES`, `EMFILE`, `EIO`…) is a real failure.
+ * Whether a storage error proves the file is not there: `ENOENT`, or `ENOTDIR` (a path below a file).
+ * Nothing else does. An error without a code is what random-access-idb, -web and most network
+ * storages report on any failure, transient ones included: it proves nothing, and treating it as
+ * "absent" is how a store would write a new master key over an unreadable old one.
  */
-export function isAbsent(err: Error): boolean {
-  const code = (err as NodeJS.ErrnoException).code
-  return code === undefined || code === 'ENOENT'
+export function isAbsent(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
-/** Read `size` bytes at `offset`; resolves `null` where the file does not exist or is too short. */
-export function readMaybe(file: RandomAccessStorage, offset: number, size: number): Promise<Buffer | null> {
+/** The file's size, `null` only where the storage proves it absent; any other failure rejects. */
+export function statMaybe(file: RandomAccessStorage): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    file.read(offset, size, (err, data) => {
-      if (err && !isAbsent(err)) reject(err)
-      else resolve(err || !data ? null : data)
+    file.stat((err, st) => {
+      if (err) {
+        if (isAbsent(err)) resolve(null)
+        else reject(err)
+      } else resolve(st ? st.size : 0)
     })
   })
 }
 
-/** The file's size, `null` where it does not exist. */
-export function statMaybe(file: RandomAccessStorage): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    file.stat((err, st) => {
-      if (err && !isAbsent(err)) reject(err)
-      else resolve(err || !st ? null : st.size)
+/**
+ * Read `size` bytes at `offset`; `null` only where the storage proves them absent: the file does
+ * not exist, or its size (asked when a read fails without a code: random-access-file and -memory
+ * report a short read that way) ends before `offset + size`. Any other failure rejects.
+ */
+export function readMaybe(file: RandomAccessStorage, offset: number, size: number): Promise<Buffer | null> {
+  return new Promise<Buffer | null>((resolve, reject) => {
+    file.read(offset, size, (err, data) => {
+      if (!err) resolve(data ?? null)
+      else if (isAbsent(err)) resolve(null)
+      else if ((err as NodeJS.ErrnoException).code !== undefined) reject(err)
+      else {
+        statMaybe(file).then(
+          (length) => (length === null || length < offset + size ? resolve(null) : reject(err)),
+          () => reject(err),
+        )
+      }
     })
   })
 }
