@@ -20,6 +20,8 @@ export interface CoreCache<V> {
   readonly size: number
   readonly activeSize: number
   readonly passiveSize: number
+  /** How many passive entries the cache keeps at most, if it says (the store sizes its peer opens by it). */
+  readonly maxSize?: number
   /** Look an entry up; counts as a use of a passive entry. */
   get(id: string): V | undefined
   has(id: string): boolean

@@ -3,6 +3,7 @@ import { openStorage, type StorageInput, type StoredCore } from '@corestore/boot
 import type { CoreCache } from '@corestore/cache'
 import { engine, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
+import { Lifecycle } from '@corestore/lifecycle'
 import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 import { checkReplicateArguments } from '@corestore/replicator'
 import {
@@ -34,8 +35,11 @@ export class Corestore extends EventEmitter {
   readonly #parent: Corestore | null
   readonly #holdings: Holdings<Hypercore>
   readonly #listener: StoreListener
-  #closing: Promise<void> | null = null
-  #closed = false
+  readonly #life = new Lifecycle({
+    open: () => this.#inner.open(),
+    close: () => this.#close(),
+    closedError: () => CorestoreError.closed(),
+  })
 
   /**
    * @param storage a directory path, or a function from a file path to a random-access-storage
@@ -90,19 +94,22 @@ export class Corestore extends EventEmitter {
   }
 
   get closing(): boolean {
-    return this.#closing !== null
+    return this.#life.closing
   }
 
   get closed(): boolean {
-    return this.#closed || (this.#parent !== null && this.#inner.closing)
+    return this.#life.closed || (this.#parent !== null && this.#inner.closing)
   }
 
   /**
-   * Open the store: load (or create) the master key. Concurrent calls share one open.
-   * @throws {CorestoreError} `CORRUPT_MASTER_KEY` when `master_key` exists but is not 32 bytes
+   * Open the store: take the directory lock and load (or create) the master key. Concurrent calls
+   * share one open. After `close()` it rejects with `STORE_CLOSED` and takes nothing, as 5.8.2 does.
+   * @throws {CorestoreError} `CORRUPT_MASTER_KEY` when `master_key` exists but is not 32 bytes,
+   *   `STORAGE_ERROR` when the storage fails (nothing is written then), `STORE_LOCKED`,
+   *   `INVALID_STORAGE` when the directory path is a file or below one, `STORE_CLOSED`
    */
   ready(cb?: Callback): Promise<void> {
-    return withCallback(this.#inner.open(), cb)
+    return withCallback(this.#life.ready(), cb)
   }
 
   /** Same as `ready()` (corestore 5 is a nanoresource, which calls it `open`). */
@@ -257,18 +264,18 @@ export class Corestore extends EventEmitter {
    * view releases only the cores it holds. Safe to call more than once.
    */
   close(cb?: Callback): Promise<void> {
-    this.#closing ??= (async () => {
-      // The root keeps listening while it closes its cores, so 'core-close' reports each of them.
-      if (this.#parent !== null) this.#inner.listeners.delete(this.#listener)
-      this.#holdings.releaseAll()
-      try {
-        if (this.#parent === null) await this.#inner.close()
-      } finally {
-        this.#inner.listeners.delete(this.#listener)
-        this.#closed = true
-      }
-    })()
-    return withCallback(this.#closing, cb)
+    return withCallback(this.#life.close(), cb)
+  }
+
+  async #close(): Promise<void> {
+    // The root keeps listening while it closes its cores, so 'core-close' reports each of them.
+    if (this.#parent !== null) this.#inner.listeners.delete(this.#listener)
+    this.#holdings.releaseAll()
+    try {
+      if (this.#parent === null) await this.#inner.close()
+    } finally {
+      this.#inner.listeners.delete(this.#listener)
+    }
   }
 
   get #root(): Corestore {
@@ -293,7 +300,7 @@ export class Corestore extends EventEmitter {
   }
 
   #guard(method: string, needsOpen = true): void {
-    if (this.#closing || this.#inner.closing) throw CorestoreError.closed()
+    if (this.#life.closing || this.#inner.closing) throw CorestoreError.closed()
     if (needsOpen && !this.#inner.opened) throw CorestoreError.notReady(method)
   }
 }

@@ -23,12 +23,15 @@ import {
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
+import { Lifecycle } from '@corestore/lifecycle'
 import { Replicator } from '@corestore/replicator'
 import { IdIndex } from './ids.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
 
-/** Peer requests opened at once per stream, at most (a quarter of cacheSize below that). */
+/** Peer requests opened at once per stream, at most (a quarter of the passive bound below that). */
 const MAX_LOOKUPS_IN_FLIGHT = 128
+/** Peer requests opened at once per stream when a custom cache does not say how many cores it keeps. */
+const DEFAULT_LOOKUPS_IN_FLIGHT = 16
 /** What the store tells its views about. */
 export interface StoreListener {
   onfeed(core: Hypercore, options: GetOptions): void
@@ -67,22 +70,27 @@ export class StoreCore {
   #noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
   #keychain: Keychain | null = null
   #lock: StoreLock | null = null
-  #opening: Promise<void> | null = null
-  #closing: Promise<void> | null = null
+  readonly #life = new Lifecycle({
+    open: () => this.#open(),
+    close: () => this.#close(),
+    closedError: () => CorestoreError.closed(),
+  })
+  /** An evicted core is passive: nobody holds it, so closing it releases its files and memory. */
+  readonly #onevict = (_id: string, core: Hypercore) => core.close((err) => err && this.#error(err))
 
   constructor(storage: Storage, options: ParsedStoreOptions) {
     this.storage = storage
     this.#options = options
-    this.cache = options.coreCache ?? new TwoTierCache<Hypercore>({ maxSize: options.cacheSize })
-    // An evicted core is passive: nobody holds it, so closing it releases its files and memory.
-    this.cache.on('evict', (_id, core) => core.close((err) => err && this.#error(err)))
+    this.cache = options.coreCache ?? new TwoTierCache<Hypercore>({ maxSize: options.cacheSize ?? DEFAULT_CACHE_SIZE })
+    this.cache.on('evict', this.#onevict)
     // Opens for peers run in parallel for speed (on disk they wait on file operations), but stay well
     // under the passive bound: an open evicted before it finishes is a request the peer loses.
-    const passiveBound = options.cacheSize ?? DEFAULT_CACHE_SIZE
-    this.replicator = new Replicator(
-      { lookup: (dk) => this.lookup(dk) },
-      { lookupConcurrency: Math.max(1, Math.min(MAX_LOOKUPS_IN_FLIGHT, Math.floor(passiveBound / 4))) },
-    )
+    const passiveBound = this.cache.maxSize
+    const concurrency =
+      passiveBound === undefined
+        ? DEFAULT_LOOKUPS_IN_FLIGHT
+        : Math.max(1, Math.min(MAX_LOOKUPS_IN_FLIGHT, Math.floor(passiveBound / 4)))
+    this.replicator = new Replicator({ lookup: (dk) => this.lookup(dk) }, { lookupConcurrency: concurrency })
   }
 
   /** Store-wide options, which corestore 5 also gives each replication stream. */
@@ -90,26 +98,32 @@ export class StoreCore {
     return this.#options.hypercore as ReplicationOptions
   }
 
+  /** The master key is loaded (it stays loaded once the store closes: ids can still be computed). */
   get opened(): boolean {
     return this.#keychain !== null
   }
 
   get closing(): boolean {
-    return this.#closing !== null
+    return this.#life.closing
   }
 
+  /**
+   * Take the directory lock and load (or create) the master key. Once `close()` was called it
+   * rejects with `STORE_CLOSED` and takes nothing.
+   */
   open(): Promise<void> {
-    this.#opening ??= (async () => {
-      this.#lock = await lockStore(this.storage)
-      try {
-        const masterKey = this.#options.masterKey ?? (await loadMasterKey(this.storage))
-        if (!this.closing) this.#keychain = new Keychain(masterKey)
-      } catch (err) {
-        await this.#lock?.release()
-        throw err
-      }
-    })()
-    return this.#opening
+    return this.#life.ready()
+  }
+
+  async #open(): Promise<void> {
+    this.#lock = await lockStore(this.storage)
+    try {
+      this.#keychain = new Keychain(this.#options.masterKey ?? (await loadMasterKey(this.storage)))
+    } catch (err) {
+      await this.#lock?.release()
+      this.#lock = null
+      throw err
+    }
   }
 
   /** The discovery key (hex) a request names, and what is known of the core's keys. */
@@ -155,13 +169,9 @@ export class StoreCore {
     if (cached) return cached
     if (this.#purging.has(id)) throw inUse(id, 'is being purged; get it again once purge() has finished')
     const storage = coreStorage(this.storage, this.#requireKeychain(), identity)
-    let core: Hypercore
-    try {
-      core = createHypercore(storage, identity.publicKey, this.#hypercoreOptions(identity, options))
-    } catch (err) {
-      // Whatever hypercore refuses outright is a bad option: say so, typed, with its words.
-      throw CorestoreError.invalidOption('opts', `options hypercore 9 accepts (it said: ${(err as Error).message})`)
-    }
+    // Options were checked when they came in; whatever hypercore throws here is its own failure,
+    // passed on as it is rather than blamed on the caller's options.
+    const core = createHypercore(storage, identity.publicKey, this.#hypercoreOptions(identity, options))
     this.cache.set(id, core)
     if (identity.name) this.#names.set(id, identity.name)
     this.#watch(id, core, options)
@@ -232,18 +242,22 @@ export class StoreCore {
     }
   }
 
+  /** Close every core and stream, give the cache back as it was given, release the lock. Once. */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      await this.#opening?.catch(() => {})
-      this.replicator.destroy()
-      const cores = [...this.cache.entries()].map((e) => e.value)
-      const results = await Promise.allSettled(cores.map((core) => engine.close(core)))
-      for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
-      await this.#lock?.release()
-      const failed = results.find((r) => r.status === 'rejected')
-      if (failed) throw (failed as PromiseRejectedResult).reason
-    })()
-    return this.#closing
+    return this.#life.close()
+  }
+
+  async #close(): Promise<void> {
+    this.replicator.destroy()
+    const cores = [...this.cache.entries()].map((e) => e.value)
+    const results = await Promise.allSettled(cores.map((core) => engine.close(core)))
+    for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
+    // A cache passed in may outlive the store (and serve another): it must not call back into this one.
+    this.cache.off('evict', this.#onevict)
+    await this.#lock?.release()
+    this.#lock = null
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
   }
 
   /**
