@@ -80,6 +80,8 @@ export interface Hyperswarm extends EventEmitter {
   leave(topic: Buffer): Promise<void>
   /** Resolves once every topic is announced / looked up and the peers found are connected. */
   flush(): Promise<boolean>
+  /** Start accepting connections (announcing does it too); resolves once the server listens. */
+  listen(): Promise<unknown>
   destroy(): Promise<void>
   on(event: 'connection', listener: (conn: SwarmConnection, info: SwarmPeerInfo) => void): this
   on(event: string | symbol, listener: (...args: never[]) => void): this

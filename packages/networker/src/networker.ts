@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import type { Corestore } from '@corestore/core'
 import type { ProtocolStream } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
+import { Lifecycle } from '@corestore/lifecycle'
 import {
   createSwarm,
   type DiscoverySession,
@@ -47,8 +48,11 @@ export class Networker extends EventEmitter<NetworkerEvents> {
   readonly #peers = new Set<Peer>()
   readonly #topics = new Map<string, Topic>()
   readonly #onconnection = (conn: SwarmConnection, info: SwarmPeerInfo) => this.#connect(conn, info)
-  #closing: Promise<void> | null = null
-  #closed = false
+  readonly #life = new Lifecycle({
+    open: () => this.#open(),
+    close: () => this.#close(),
+    closedError: () => closedError(),
+  })
 
   /**
    * @param store a corestore (or a namespace view: then its streams carry that view's cores)
@@ -78,12 +82,30 @@ export class Networker extends EventEmitter<NetworkerEvents> {
     return [...this.#topics.keys()]
   }
 
+  get opened(): boolean {
+    return this.#life.opened
+  }
+
   get closing(): boolean {
-    return this.#closing !== null
+    return this.#life.closing
   }
 
   get closed(): boolean {
-    return this.#closed
+    return this.#life.closed
+  }
+
+  /**
+   * Start accepting connections before any topic is announced (joining does not need it).
+   * Concurrent calls share one; after `close()` it rejects with `NETWORKER_CLOSED`.
+   * @throws {CorestoreError} `NETWORKER_CLOSED`, also when the swarm was destroyed
+   */
+  ready(): Promise<void> {
+    return this.#life.ready()
+  }
+
+  async #open(): Promise<void> {
+    this.#guard()
+    await this.swarm.listen()
   }
 
   /**
@@ -137,25 +159,22 @@ export class Networker extends EventEmitter<NetworkerEvents> {
    * networker made it (a swarm passed in stays open). Safe to call more than once.
    */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      this.swarm.removeListener('connection', this.#onconnection)
-      const topics = [...this.#topics.values()]
-      this.#topics.clear()
-      try {
-        await Promise.all([...this.#peers].map((peer) => peer.close()))
-        if (this.#ownsSwarm) await this.swarm.destroy()
-        else await Promise.all(topics.map(leaveQuietly))
-      } finally {
-        this.#closed = true
-      }
-    })()
-    return this.#closing
+    return this.#life.close()
+  }
+
+  async #close(): Promise<void> {
+    this.swarm.removeListener('connection', this.#onconnection)
+    const topics = [...this.#topics.values()]
+    this.#topics.clear()
+    await Promise.all([...this.#peers].map((peer) => peer.close()))
+    if (this.#ownsSwarm) await this.swarm.destroy()
+    else await Promise.all(topics.map(leaveQuietly))
   }
 
   #connect(conn: SwarmConnection, info: SwarmPeerInfo): void {
     let stream: ProtocolStream
     try {
-      if (this.#closing) throw new CorestoreError('NETWORKER_CLOSED', 'the networker is closed')
+      if (this.#life.closing) throw closedError()
       stream = this.store.replicate(info.client, { live: true })
     } catch {
       // A closed store or networker refuses the peer; hyperswarm may retry later.
@@ -174,11 +193,15 @@ export class Networker extends EventEmitter<NetworkerEvents> {
   }
 
   #guard(): void {
-    if (this.#closing) throw new CorestoreError('NETWORKER_CLOSED', 'the networker is closed')
+    if (this.#life.closing) throw closedError()
     if (this.swarm.destroyed) {
       throw new CorestoreError('NETWORKER_CLOSED', "the networker's swarm was destroyed")
     }
   }
+}
+
+function closedError(): CorestoreError {
+  return new CorestoreError('NETWORKER_CLOSED', 'the networker is closed')
 }
 
 /** Leaving unannounces over the network; a failure there must not fail the caller's teardown. */

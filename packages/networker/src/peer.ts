@@ -1,4 +1,5 @@
 import type { ProtocolStream } from '@corestore/engine'
+import { Lifecycle } from '@corestore/lifecycle'
 import type { SwarmConnection } from './hyperswarm.js'
 
 /** What the networker hears from a peer's pair of streams. */
@@ -18,8 +19,8 @@ export class Peer {
   readonly client: boolean
   readonly connection: SwarmConnection
   readonly stream: ProtocolStream
-  readonly #whenClosed: Promise<void>
-  #closed = false
+  /** A peer is open from the start: only its close goes through the shared state machine. */
+  readonly #life: Lifecycle
 
   constructor(connection: SwarmConnection, stream: ProtocolStream, client: boolean, events: PeerEvents) {
     this.remotePublicKey = connection.remotePublicKey
@@ -27,34 +28,43 @@ export class Peer {
     this.connection = connection
     this.stream = stream
 
+    const bothClosed = Promise.all([closed(connection), closed(stream)]).then(() => {})
+    this.#life = new Lifecycle({
+      open: async () => {},
+      close: () => {
+        this.#destroy()
+        return bothClosed
+      },
+      closedError: () => new Error('the peer is closed'),
+    })
     // A failing peer is expected (it went away, its network dropped): report it, never throw.
     let reported = false
     const onerror = (err: Error) => {
-      if (!reported && !this.#closed) events.onerror(this, err)
+      if (!reported && !this.#life.closing) events.onerror(this, err)
       reported = true
     }
+    let gone = false
     const onclose = () => {
-      if (this.#closed) return
-      this.#closed = true
-      this.#destroy()
+      if (gone) return
+      gone = true
+      this.close().catch(() => {})
       events.onclose(this)
     }
     for (const side of [connection, stream]) {
       side.on('error', onerror)
       side.once('close', onclose)
     }
-    this.#whenClosed = Promise.all([closed(connection), closed(stream)]).then(() => {})
     connection.pipe(stream).pipe(connection)
   }
 
+  /** The connection or the stream closed (or `close()` was called). */
   get closed(): boolean {
-    return this.#closed
+    return this.#life.closing
   }
 
-  /** Close the connection and the replication stream; resolves once both have closed. */
+  /** Close the connection and the replication stream; resolves once both have closed. Safe to repeat. */
   close(): Promise<void> {
-    this.#destroy()
-    return this.#whenClosed
+    return this.#life.close()
   }
 
   #destroy(): void {
