@@ -36,22 +36,30 @@ test('a core the remote asks for is looked up on the host and injected into that
 })
 
 test('a core offered after the stream started joins it when the scope admits it', async () => {
-  const admitted = await core()
-  const refused = await core()
-  const seen: Buffer[] = []
+  const [admitted, refused, last] = await Promise.all([core(), core(), core()])
+  const hex = (c: Hypercore) => (c.discoveryKey as Buffer).toString('hex')
+  const seen: string[] = []
+  let sawLast: () => void = () => {}
+  const lastArrived = new Promise<void>((resolve) => {
+    sawLast = resolve
+  })
   const owner = new Replicator({ lookup: async () => null })
-  const stream = owner.replicate(true, [], { live: true }, (c) => c === admitted)
+  const stream = owner.replicate(true, [], { live: true }, (c) => c !== refused)
   const peer = new Replicator({
     lookup: async (dk) => {
-      seen.push(dk)
+      seen.push(dk.toString('hex'))
+      if (dk.equals(last.discoveryKey as Buffer)) sawLast()
       return null
     },
   })
   link(stream, peer.replicate(false, [], { live: true }))
   owner.offer(admitted)
   owner.offer(refused)
-  await new Promise((r) => setTimeout(r, 100))
-  assert.deepEqual(seen, [admitted.discoveryKey])
+  // Channels open in order on one stream: once the peer hears of the core offered last, it has
+  // heard of every core offered before it.
+  owner.offer(last)
+  await lastArrived
+  assert.deepEqual(seen, [hex(admitted), hex(last)])
   owner.destroy()
   peer.destroy()
 })
@@ -90,15 +98,21 @@ test('the look-up queue runs at most `concurrency` look-ups at once and each key
 
 test('a stopped look-up queue reports nothing more', async () => {
   const done: Buffer[] = []
+  const started: (() => void)[] = []
   const queue = new LookupQueue<null>(
     1,
-    () => new Promise((r) => setTimeout(() => r(null), 5)),
+    () => new Promise((resolve) => started.push(() => resolve(null))),
     (k) => done.push(k),
   )
   for (let i = 0; i < 10; i++) queue.push(Buffer.from([i]))
   queue.stop()
-  await new Promise((r) => setTimeout(r, 30))
+  assert.equal(started.length, 1, 'one look-up was under way')
+  for (const finish of started) finish()
+  // The finished look-up's callbacks are microtasks: they have run by the next turn of the loop.
+  await new Promise((r) => setImmediate(r))
   assert.equal(done.length, 0)
+  assert.equal(started.length, 1, 'nothing that was waiting started')
+  assert.equal(queue.pending, 0)
 })
 
 /** How many array elements `Array.prototype` methods copied or shifted while `fn` ran. */
