@@ -7,9 +7,7 @@ import { runInNewContext } from 'node:vm'
 import { Corestore } from '@corestore/core'
 import { createProtocolStream, type Hypercore, type ProtocolStream } from '@corestore/engine'
 import { randomBytes } from '@corestore/keychain'
-import { appendAll, engine, link, tmpDir } from '../helpers/index.ts'
-
-const openFds = async () => (await readdir('/proc/self/fd')).length
+import { appendAll, engine, link, openFds, sampling, tmpDir, within } from '../helpers/index.ts'
 
 // A full collection on demand, so what the store retains can be told from garbage not yet collected.
 setFlagsFromString('--expose_gc')
@@ -20,7 +18,7 @@ const retainedHeap = () => {
   return process.memoryUsage().heapUsed
 }
 
-/** Peak figures of the store while `work` runs, sampled every few milliseconds. */
+/** Peak figures of the store while `work` runs, sampled one after another. */
 async function watch(store: Corestore, work: () => Promise<void>) {
   const start = { fds: await openFds(), heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }
   const peak = { fds: start.fds, heap: start.heap, rss: start.rss, passive: 0 }
@@ -36,13 +34,12 @@ async function watch(store: Corestore, work: () => Promise<void>) {
     peak.passive = Math.max(peak.passive, store.cache.passiveSize)
   }
   store.on('feed', onfeed)
-  const timer = setInterval(sample, 5)
+  const stop = sampling(sample)
   try {
     await work()
   } finally {
-    clearInterval(timer)
+    await stop()
     store.off('feed', onfeed)
-    await sample()
   }
   return { start, peak }
 }
@@ -73,12 +70,20 @@ async function storedCores(t: TestContext, n: number): Promise<{ dir: string; ke
   return { dir, keys }
 }
 
-/** Wait until `predicate` holds, polling; fails after `ms`. */
-async function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
+/** A count that can be awaited: `reached(n)` resolves once it is at least `n`. */
+function counter() {
+  let value = 0
+  let waiting: { n: number; resolve: () => void }[] = []
+  return {
+    add() {
+      value++
+      for (const w of waiting) if (value >= w.n) w.resolve()
+      waiting = waiting.filter((w) => value < w.n)
+    },
+    reached(n: number): Promise<void> {
+      if (value >= n) return Promise.resolve()
+      return new Promise((resolve) => waiting.push({ n, resolve }))
+    },
   }
 }
 
@@ -93,14 +98,12 @@ async function realPeerGets(store: Corestore, key: Buffer, t: TestContext): Prom
 /** A bare protocol peer that opens a channel per key and counts the channels the owner closed. */
 function rawPeer(stream: ProtocolStream) {
   const raw = createProtocolStream(false, { live: true })
-  let closed = 0
+  const closed = counter()
   link(stream, raw)
   return {
     raw,
-    open: (key: Buffer) => raw.open(key, { onclose: () => closed++ }),
-    get closed() {
-      return closed
-    },
+    open: (key: Buffer) => raw.open(key, { onclose: () => closed.add() }),
+    closed,
   }
 }
 
@@ -118,7 +121,7 @@ test('a peer requesting 100,000 unknown discovery keys opens nothing, writes not
       peer.open(randomBytes(32))
       if (i % 5000 === 4999) await new Promise((r) => setImmediate(r))
     }
-    await until(() => peer.closed === N, 120_000, 'the owner to answer every request')
+    await within(peer.closed.reached(N), 'the owner to answer every request', 300_000)
   })
   t.diagnostic(
     `unknown flood: ${N} requests; peak passive ${peak.passive}; fds ${start.fds} → peak ${peak.fds}; ` +
@@ -146,20 +149,25 @@ test('a peer requesting all of 5,000 stored cores with cacheSize 100 never has m
   t.after(() => store.close())
   const heapBefore = retainedHeap()
   // Cores open right now (closing is asynchronous, so evicted cores finish closing a moment later).
-  let served = 0
+  const served = counter()
   let open = 0
   let peakOpen = 0
+  const closed = counter()
   store.on('feed', (core: Hypercore) => {
-    served++
+    served.add()
     peakOpen = Math.max(peakOpen, ++open)
-    core.once('close', () => open--)
+    core.once('close', () => {
+      open--
+      closed.add()
+    })
   })
   const peer = rawPeer(store.replicate(true, { live: true }))
   const { start, peak } = await watch(store, async () => {
     for (const key of keys) peer.open(key)
-    await until(() => served === keys.length, 180_000, 'every stored core to be opened for the peer')
+    await within(served.reached(keys.length), 'every stored core to be opened for the peer', 300_000)
   })
-  await new Promise((r) => setTimeout(r, 100))
+  // Evicted cores finish closing a moment after their eviction: wait for all but the 100 kept.
+  await within(closed.reached(keys.length - 100), 'the evicted cores to close')
   t.diagnostic(
     `stored-core flood: ${keys.length} cores requested; peak passive ${peak.passive}; peak open (incl. closing) ` +
       `${peakOpen}; open after ${open}; fds ${start.fds} → peak ${peak.fds}; ` +

@@ -16,9 +16,24 @@ function leaked(before: string[]): string[] {
   return extra
 }
 
-async function settle(): Promise<void> {
+/** The process's handles and requests, once what earlier code started has had a few loop turns to end. */
+async function resources(): Promise<string[]> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
-  await new Promise((r) => setTimeout(r, 20))
+  return process.getActiveResourcesInfo()
+}
+
+/**
+ * What is left beyond `before` once closing has run its course. Files close on libuv's thread pool,
+ * after `close()` resolves, so this polls until nothing is left, up to a generous bound, and then
+ * reports whatever remains.
+ */
+async function leftAfterClose(before: string[], ms = 30_000): Promise<string[]> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const extra = leaked(before)
+    if (extra.length === 0 || Date.now() > deadline) return extra
+    await new Promise((r) => setTimeout(r, 10))
+  }
 }
 
 /** Fail the test on any unhandled rejection while it runs. */
@@ -47,26 +62,23 @@ test('close() twice, even at once, closes once and both calls resolve', async (t
 test('close() while cores are still opening closes every one of them and leaves no handle behind', async (t) => {
   noUnhandledRejections(t)
   const dir = await tmpDir(t)
-  await settle()
-  const before = process.getActiveResourcesInfo()
+  const before = await resources()
   const store = new Corestore(dir)
   await store.ready()
   const cores = Array.from({ length: 50 }, () => store.get())
   const ns = store.namespace('n')
   cores.push(ns.default(), ns.get())
   await store.close()
-  await settle()
   assert.ok(
     cores.every((c) => c.closed),
     'every core is closed',
   )
-  assert.deepEqual(leaked(before), [])
+  assert.deepEqual(await leftAfterClose(before), [])
 })
 
 test('close() with live streams ends them, and the peer sees its stream end', async (t) => {
   noUnhandledRejections(t)
-  await settle()
-  const before = process.getActiveResourcesInfo()
+  const before = await resources()
   const store = new Corestore(randomAccessMemory)
   const peer = new Corestore(randomAccessMemory)
   await Promise.all([store.ready(), peer.ready()])
@@ -81,8 +93,7 @@ test('close() with live streams ends them, and the peer sees its stream end', as
   await peerClosed
   assert.equal(ours.destroyed, true)
   await peer.close()
-  await settle()
-  assert.deepEqual(leaked(before), [])
+  assert.deepEqual(await leftAfterClose(before), [])
 })
 
 test('every method of a closed store refuses with STORE_CLOSED, without a crash', async (t) => {
@@ -105,14 +116,12 @@ test('every method of a closed store refuses with STORE_CLOSED, without a crash'
 test('close() before ready() has finished leaves nothing open', async (t) => {
   noUnhandledRejections(t)
   const dir = await tmpDir(t)
-  await settle()
-  const before = process.getActiveResourcesInfo()
+  const before = await resources()
   const store = new Corestore(dir)
   const opening = store.ready().catch(() => {})
   await store.close()
   await opening
-  await settle()
-  assert.deepEqual(leaked(before), [])
+  assert.deepEqual(await leftAfterClose(before), [])
   const again = new Corestore(dir)
   await again.ready()
   await again.close()

@@ -2,7 +2,17 @@ import type { Hypercore } from '@corestore/engine'
 import { engine } from '../../packages/core/test/helpers.ts'
 
 // The same store-level helpers as @corestore/core's own tests.
-export { appendAll, engine, link, readAll, tmpDir } from '../../packages/core/test/helpers.ts'
+export {
+  appendAll,
+  closedEvent,
+  engine,
+  link,
+  openFds,
+  readAll,
+  sampling,
+  tmpDir,
+  within,
+} from '../../packages/core/test/helpers.ts'
 
 /** Read blocks `0..length-1`, waiting for replication; fails after `ms`. */
 export async function download(core: Hypercore, length: number, ms = 10_000): Promise<string[]> {

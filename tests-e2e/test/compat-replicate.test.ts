@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
-import { appendAll, download, link, tmpDir } from '../helpers/index.ts'
+import { appendAll, download, link, tmpDir, within } from '../helpers/index.ts'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 const BLOCKS = ['one', 'two', 'three']
@@ -85,8 +86,12 @@ test('a live core added on each side mid-stream reaches the other side', async (
   const mine = await ours(t)
   const theirs = await legacy(t)
   await writeCores(mine)
-  link(mine.replicate(true, { live: true }), theirs.replicate(false, { live: true }))
-  await new Promise((r) => setTimeout(r, 50))
+  const ourStream = mine.replicate(true, { live: true })
+  const theirStream = theirs.replicate(false, { live: true })
+  // Mid-stream: both sides have finished the handshake before either adds a core.
+  const handshakes = Promise.all([once(ourStream, 'handshake'), once(theirStream, 'handshake')])
+  link(ourStream, theirStream)
+  await within(handshakes, 'both streams to finish the handshake')
 
   const newOurs = mine.namespace('late').default()
   await appendAll(newOurs, ['ours, late'])

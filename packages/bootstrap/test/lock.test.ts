@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { lockStore, openStorage } from '@corestore/bootstrap'
 import { createMemoryStorage } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
@@ -31,15 +32,24 @@ test('a lock held by another process refuses us, and a killed holder leaves no s
     process.execPath,
     ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
     {
-      cwd: new URL('..', import.meta.url).pathname,
+      // fileURLToPath, not URL.pathname: the checkout's path may hold spaces (%20 in a URL).
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   )
   t.after(() => holder.kill('SIGKILL'))
   await new Promise<void>((resolve, reject) => {
-    holder.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve())
-    holder.on('exit', () => reject(new Error('holder exited')))
-    setTimeout(() => reject(new Error('holder took too long')), 20_000)
+    // A guard against a hung holder, cleared once it answers: a live timer would keep this file's process up.
+    const guard = setTimeout(() => reject(new Error('holder took too long')), 60_000)
+    holder.stdout.on('data', (d: Buffer) => {
+      if (!d.toString().includes('locked')) return
+      clearTimeout(guard)
+      resolve()
+    })
+    holder.on('exit', () => {
+      clearTimeout(guard)
+      reject(new Error('holder exited'))
+    })
   })
   await assert.rejects(lockStore(openStorage(dir)), locked)
   holder.kill('SIGKILL')
