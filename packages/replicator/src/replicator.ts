@@ -66,7 +66,9 @@ export class Replicator {
       this.#concurrency,
       (dk) => this.#host.lookup(dk),
       (dk, core) => {
-        if (core) attach(state, core)
+        // A core evicted or closed between its look-up and now cannot be attached: answer the
+        // channel anyway ("not here"), or the peer would wait on it for ever.
+        if (core && !core.closed && !core.closing) attach(state, core)
         else if (!stream.destroyed) stream.close(dk)
       },
     )

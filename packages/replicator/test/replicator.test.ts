@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createHypercore, engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
+import { createHypercore, createProtocolStream, engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { checkReplicateArguments, LookupQueue, Replicator } from '@corestore/replicator'
 
@@ -33,6 +33,25 @@ test('a core the remote asks for is looked up on the host and injected into that
   assert.deepEqual(asked, [(source.discoveryKey as Buffer).toString('hex')])
   owner.destroy()
   reader.destroy()
+})
+
+test('a core that closed between its look-up and its attach is answered "not here", not left hanging', {
+  timeout: 10_000,
+}, async () => {
+  const source = await core()
+  const owner = new Replicator({
+    lookup: async () => {
+      // Evicted (closed) after the host found it, before the replicator could attach it.
+      await engine.close(source)
+      return source
+    },
+  })
+  const asker = createProtocolStream(false)
+  link(owner.replicate(true, []), asker)
+  await new Promise<void>((resolve) => asker.open(source.key as Buffer, { onclose: resolve }))
+  assert.equal(asker.remoteOpened(source.key as Buffer), false)
+  owner.destroy()
+  asker.destroy()
 })
 
 test('a core offered after the stream started joins it when the scope admits it', async () => {
