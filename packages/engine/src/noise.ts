@@ -18,14 +18,14 @@ type ResolveFilename = (this: unknown, request: string, parent: Parent | undefin
 // Node 20 has no public hook for CommonJS resolution; this is the one module-aliasing tools use.
 const loader = Module as unknown as { _resolveFilename: ResolveFilename }
 
-function packageDir(fromFile: string, name: string): string {
-  return dirname(createRequire(fromFile).resolve(`${name}/package.json`))
+function packageDir(from: string, name: string): string {
+  return dirname(createRequire(from).resolve(`${name}/package.json`))
 }
 
 /** The folders of the simple-hypercore-protocol and simple-handshake copies this engine's hypercore and hypercore-protocol load. */
 function handshakeDirs(): Set<string> {
   const protocols = new Set([
-    packageDir(import.meta.filename, 'hypercore-protocol'),
+    packageDir(import.meta.url, 'hypercore-protocol'),
     packageDir(require.resolve('hypercore'), 'hypercore-protocol'),
   ])
   const dirs = new Set<string>()
