@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { delimiter, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root. */
+export const root = fileURLToPath(new URL('../..', import.meta.url))
+
+export type PackageManager = 'npm' | 'pnpm'
+
+export interface Ran {
+  /** The exit code; `null` when the process was killed (see `signal`). */
+  code: number | null
+  signal: string | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * The environment a user's shell would have: without what `pnpm test` and node's test runner add
+ * (npm_* settings, the workspace's node_modules/.bin on PATH), so nothing of the workspace leaks in.
+ */
+export function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm|pnpm)_/i.test(key) || key === 'PNPM_PACKAGE_NAME' || key === 'NODE_TEST_CONTEXT') continue
+    env[key] = value
+  }
+  env.PATH = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => !dir.startsWith(root))
+    .join(delimiter)
+  return env
+}
+
+/** Run a command in `cwd` as a user would; never throws, so a test can assert the exit code and output. */
+export function run(command: string, args: string[], cwd: string, timeout = 60_000): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env: userEnv(), timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0
+      resolve({ code, signal: err?.signal ?? null, stdout, stderr })
+    })
+  })
+}
+
+/** A failed command's whole story, for an assertion message. */
+export function told(ran: Ran): string {
+  return `exit ${ran.code ?? ran.signal}\n--- stdout\n${ran.stdout}\n--- stderr\n${ran.stderr}`
+}
+
+export interface ConsumerOptions {
+  /** The registry for the `@corestore` scope, as a user would set it once the packages are published. */
+  registry: string
+  /** pnpm's content-addressed store, shared with the workspace so installs link what it already has. */
+  storeDir: string
+}
+
+/**
+ * An empty project in `dir` that installs `specs` with `pm`: a package.json with nothing but a name
+ * (no overrides, no resolutions), and an .npmrc naming the `@corestore` scope's registry.
+ * Cached metadata is used as is (`--prefer-offline`): npm's own cache and the workspace's pnpm store.
+ */
+export async function install(pm: PackageManager, dir: string, specs: string[], opts: ConsumerOptions): Promise<Ran> {
+  await mkdir(dir, { recursive: true })
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true }, null, 2)}\n`)
+  await writeFile(join(dir, '.npmrc'), `@corestore:registry=${opts.registry}\n`)
+  const args =
+    pm === 'npm'
+      ? ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs]
+      : ['add', '--prefer-offline', `--store-dir=${opts.storeDir}`, ...specs]
+  return run(pm, args, dir, 180_000)
+}
+
+/** The command a user types to run an installed package's bin: `npx <bin>` or `pnpm exec <bin>`. */
+export function binCommand(pm: PackageManager, bin: string, args: string[]): [string, string[]] {
+  return pm === 'npm' ? ['npx', [bin, ...args]] : ['pnpm', ['exec', bin, ...args]]
+}
+
+/** The first ```ts block after `heading` in a Markdown file: an example as users copy it. */
+export async function readmeExample(file: string, heading: string): Promise<string> {
+  const text = await readFile(join(root, file), 'utf8')
+  const start = text.indexOf(`\n${heading}\n`)
+  const block = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(text.slice(start))
+  if (!block?.[1]) throw new Error(`${file} has no \`\`\`ts block under "${heading}"`)
+  return block[1]
+}

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { basename } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+
+/** The fields of a packed package.json the tests look at. */
+export interface Manifest {
+  name: string
+  version: string
+  private?: boolean
+  exports?: Record<string, Record<string, string>>
+  types?: string
+  bin?: Record<string, string>
+  dependencies?: Record<string, string>
+  devDependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+  optionalDependencies?: Record<string, string>
+}
+
+/** A tarball made by `pnpm pack`: its manifest and the paths it holds (without the `package/` prefix). */
+export interface Packed {
+  file: string
+  manifest: Manifest
+  files: string[]
+  bytes: Buffer
+}
+
+/** Read a `.tgz` as npm lays it out: ustar entries under `package/`. */
+export async function readPacked(file: string): Promise<Packed> {
+  const bytes = await readFile(file)
+  const tar = gunzipSync(bytes)
+  const entries = new Map<string, Buffer>()
+  for (let offset = 0; offset + 512 <= tar.length; ) {
+    const header = tar.subarray(offset, offset + 512)
+    const name = field(header, 0, 100)
+    if (name === '') break
+    const prefix = field(header, 345, 155)
+    const size = Number.parseInt(field(header, 124, 12) || '0', 8)
+    const path = (prefix ? `${prefix}/${name}` : name).replace(/^package\//, '')
+    const type = String.fromCharCode(header[156] ?? 0)
+    if (type === '0' || type === '\0') entries.set(path, tar.subarray(offset + 512, offset + 512 + size))
+    offset += 512 + Math.ceil(size / 512) * 512
+  }
+  const json = entries.get('package.json')
+  if (!json) throw new Error(`${file} has no package/package.json`)
+  return { file, manifest: JSON.parse(json.toString()) as Manifest, files: [...entries.keys()], bytes }
+}
+
+function field(header: Buffer, start: number, length: number): string {
+  return header
+    .subarray(start, start + length)
+    .toString()
+    .replace(/\0.*$/s, '')
+    .trim()
+}
+
+export interface LocalRegistry {
+  /** Base URL, with a trailing slash, to give as `@scope:registry`. */
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * An npm registry on 127.0.0.1 serving these tarballs and nothing else: a consumer that points the
+ * packages' scope at it installs them exactly as it would once they are published, with every other
+ * package coming from its usual registry.
+ */
+export async function serveRegistry(packages: Packed[]): Promise<LocalRegistry> {
+  const byName = new Map(packages.map((pkg) => [pkg.manifest.name, pkg]))
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1))
+    const tarball = packages.find((pkg) => path === `-/${basename(pkg.file)}`)
+    if (tarball) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball.bytes)
+      return
+    }
+    const pkg = byName.get(path)
+    if (!pkg) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}')
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument(pkg, url)))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  return {
+    url,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+function packument(pkg: Packed, url: string): object {
+  const { name, version } = pkg.manifest
+  const dist = {
+    tarball: `${url}-/${basename(pkg.file)}`,
+    integrity: `sha512-${createHash('sha512').update(pkg.bytes).digest('base64')}`,
+    shasum: createHash('sha1').update(pkg.bytes).digest('hex'),
+  }
+  return {
+    name,
+    'dist-tags': { latest: version },
+    versions: { [version]: { ...pkg.manifest, _id: `${name}@${version}`, dist } },
+  }
+}

@@ -1,0 +1,235 @@
+// What a user gets from the registry: every publishable package packed with `pnpm pack`, served by a
+// local registry for the @corestore scope, installed with npm and with pnpm into empty projects outside
+// the workspace (no overrides there), and used as the READMEs say.
+import assert from 'node:assert/strict'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { discoveryKey, Keychain } from '@corestore/keychain'
+import {
+  binCommand,
+  type ConsumerOptions,
+  install,
+  type Ran,
+  readmeExample,
+  root,
+  run,
+  told,
+} from '../helpers/consumer.ts'
+import { type LocalRegistry, type Manifest, type Packed, readPacked, serveRegistry } from '../helpers/registry.ts'
+
+let work: string
+let packed: Packed[]
+let registry: LocalRegistry
+let consumer: ConsumerOptions
+
+/** `name@version` of a packed package, as a user would ask for it. */
+function spec(name: string): string {
+  const pkg = packed.find((p) => p.manifest.name === name)
+  assert.ok(pkg, `${name} was packed`)
+  return `${name}@${pkg.manifest.version}`
+}
+
+function dependencySpecs(manifest: Manifest): [string, string][] {
+  const fields = [manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies]
+  return fields.flatMap((deps) => Object.entries(deps ?? {}))
+}
+
+// Packing, three installs per package manager and the programs take about 40 s on a warm cache;
+// the bound leaves room for a cold npm cache.
+describe('a registry install', { timeout: 300_000 }, () => {
+  before(
+    async () => {
+      work = await mkdtemp(join(tmpdir(), 'corestore-packed-'))
+      const tarballs = join(work, 'tarballs')
+      // pnpm pack runs each package's prepack (tsc -b) and writes workspace:* as the packed versions.
+      const pack = await run('pnpm', ['-r', '--filter=./packages/*', 'pack', `--pack-destination=${tarballs}`], root)
+      assert.equal(pack.code, 0, told(pack))
+      packed = await Promise.all((await readdir(tarballs)).map((file) => readPacked(join(tarballs, file))))
+      registry = await serveRegistry(packed)
+      const store = await run('pnpm', ['store', 'path'], root)
+      consumer = { registry: registry.url, storeDir: store.stdout.trim() }
+    },
+    { timeout: 120_000 },
+  )
+
+  after(async () => {
+    await registry?.close()
+    if (work) await rm(work, { recursive: true, force: true })
+  })
+
+  test('every publishable package packs its built dist, with exports, types and bin that exist and no workspace: range', async () => {
+    const publishable: string[] = []
+    for (const dir of await readdir(join(root, 'packages'))) {
+      const manifest = JSON.parse(await readFile(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest
+      if (!manifest.private) publishable.push(manifest.name)
+    }
+    assert.deepEqual(packed.map((p) => p.manifest.name).sort(), publishable.sort())
+
+    const versions = new Map(packed.map((p) => [p.manifest.name, p.manifest.version]))
+    for (const { manifest, files } of packed) {
+      const has = (path: string) => files.includes(path.replace(/^\.\//, ''))
+      for (const [entry, conditions] of Object.entries(manifest.exports ?? {})) {
+        assert.match(conditions.default ?? '', /^\.\/dist\/.*\.js$/, `${manifest.name} ${entry}: default is built code`)
+        assert.match(conditions.types ?? '', /^\.\/dist\/.*\.d\.ts$/, `${manifest.name} ${entry}: types are built`)
+        for (const target of Object.values(conditions)) assert.ok(has(target), `${manifest.name} ships ${target}`)
+      }
+      if (manifest.types) assert.ok(has(manifest.types), `${manifest.name} ships ${manifest.types}`)
+      for (const target of Object.values(manifest.bin ?? {})) assert.ok(has(target), `${manifest.name} ships ${target}`)
+      for (const [name, range] of dependencySpecs(manifest)) {
+        assert.doesNotMatch(range, /^(workspace|link|file):/, `${manifest.name} depends on ${name}@${range}`)
+        if (versions.has(name)) assert.equal(range, versions.get(name), `${manifest.name} depends on ${name}`)
+      }
+    }
+  })
+
+  for (const pm of ['npm', 'pnpm'] as const) {
+    describe(`installed with ${pm}`, () => {
+      let dir: string
+
+      before(
+        async () => {
+          dir = join(work, pm)
+          const specs = [spec('@corestore/core'), spec('@corestore/cli'), 'random-access-memory@^3']
+          const installed = await install(pm, dir, specs, consumer)
+          assert.equal(installed.code, 0, told(installed))
+        },
+        { timeout: 180_000 },
+      )
+
+      test("the README example runs, reopens the same writable default core, and corestore info shows the store's cores", async (t) => {
+        const example = `${await readmeExample('README.md', '## Use it')}
+  // Not in the README: show what it made, and close.
+  const ready = (c) => new Promise((resolve, reject) => c.ready((err) => (err ? reject(err) : resolve())))
+  await Promise.all([ready(core), ready(drive)])
+  console.log('default', core.key.toString('hex'), core.writable ? 'writable' : 'read-only')
+  console.log('drive1', drive.key.toString('hex'), drive.writable ? 'writable' : 'read-only')
+  stream.destroy()
+  await store.close()
+  `
+        const cwd = join(dir, 'readme')
+        await mkdir(cwd)
+        await writeFile(join(cwd, 'readme.mjs'), example)
+        const first = await run('node', ['readme.mjs'], cwd)
+        assert.equal(first.code, 0, told(first))
+        const lines = first.stdout.trim().split('\n')
+        assert.equal(lines.length, 2, told(first))
+        assert.match(lines[0] ?? '', /^default [0-9a-f]{64} writable$/)
+        assert.match(lines[1] ?? '', /^drive1 [0-9a-f]{64} writable$/)
+        const again = await run('node', ['readme.mjs'], cwd)
+        assert.equal(again.code, 0, told(again))
+        assert.equal(again.stdout, first.stdout, 'the same cores after a restart')
+
+        const [cmd, args] = binCommand(pm, 'corestore', ['info', 'readme/my-store'])
+        const info = await run(cmd, args, dir)
+        assert.equal(info.code, 0, told(info))
+        assert.match(info.stdout, /master key {3}fingerprint [0-9a-f]{16}/)
+        assert.match(info.stdout, /cores {8}2 \(2 writable\)/)
+        for (const line of lines) {
+          const [name, key] = line.split(' ')
+          assert.match(info.stdout, new RegExp(`${key} {2}${name} +yes +0 +0\\n`), `info lists ${name}`)
+        }
+        t.diagnostic(await noiseVersions(dir))
+      })
+
+      test('the core README example replicates a block between two stores over the Noise-encrypted stream', async () => {
+        const ran = await replicateExample(dir)
+        assert.equal(ran.code, 0, told(ran))
+        assert.equal(ran.stdout, 'replicated: hello\n')
+      })
+
+      test('a project already on noise-protocol 3.0.2 adds @corestore/core: it replicates, and the project keeps its 3.0.2', async (t) => {
+        const project = join(work, `${pm}-noise-3.0.2`)
+        const specs = ['noise-protocol@3.0.2', spec('@corestore/core'), 'random-access-memory@^3']
+        const installed = await install(pm, project, specs, consumer)
+        assert.equal(installed.code, 0, told(installed))
+        const versions = await noiseVersions(project)
+        t.diagnostic(versions)
+        assert.match(
+          versions,
+          /^simple-hypercore-protocol resolves noise-protocol@3\.0\.2;/,
+          'the installer gave it 3.0.2',
+        )
+
+        const ownDh = `const { createRequire } = await import('node:module')
+  console.log('own dh:', typeof createRequire(import.meta.url)('noise-protocol/dh'))`
+        const ran = await replicateExample(project, ownDh)
+        assert.equal(ran.code, 0, told(ran))
+        assert.equal(ran.stdout, 'replicated: hello\nown dh: function\n')
+      })
+
+      test('a CommonJS program written for corestore 5.8.2 runs with require("@corestore/core")', async () => {
+        await copyFile(join(root, 'tests-e2e/fixtures/corestore5-program.cjs'), join(dir, 'program.cjs'))
+        const ran = await run('node', ['program.cjs'], dir)
+        assert.equal(ran.code, 0, told(ran))
+        assert.equal(ran.stdout, 'hello from commonjs\n')
+      })
+
+      test('the corestore command prints its help', async () => {
+        const [cmd, args] = binCommand(pm, 'corestore', ['--help'])
+        const ran = await run(cmd, args, dir)
+        assert.equal(ran.code, 0, told(ran))
+        assert.match(ran.stdout, /^Usage: corestore <command>/)
+        for (const command of ['info', 'cat', 'append', 'rm', 'serve', 'clone']) {
+          assert.match(ran.stdout, new RegExp(`\\n {2}${command} `))
+        }
+      })
+
+      test("the keychain installs alone, with no other corestore package, and recomputes a store's keys", async () => {
+        const alone = join(work, `${pm}-keychain`)
+        const installed = await install(pm, alone, [spec('@corestore/keychain')], consumer)
+        assert.equal(installed.code, 0, told(installed))
+        assert.deepEqual(await readdir(join(alone, 'node_modules/@corestore')), ['keychain'])
+
+        const masterKey = Buffer.alloc(32, 7)
+        await mkdir(join(alone, 'my-store'))
+        await writeFile(join(alone, 'my-store/master_key'), masterKey)
+        await writeFile(join(alone, 'keys.mjs'), await readmeExample('packages/keychain/README.md', '## Example'))
+        const ran = await run('node', ['keys.mjs'], alone)
+        assert.equal(ran.code, 0, told(ran))
+        const { publicKey } = new Keychain(masterKey).keyPair('default')
+        assert.equal(
+          ran.stdout,
+          `key ${publicKey.toString('hex')}\ndiscovery key ${discoveryKey(publicKey).toString('hex')}\n`,
+        )
+      })
+    })
+  }
+})
+
+/**
+ * The core README's example, in a folder of the project `dir`, with a few lines added that wait for the
+ * block to arrive, close both stores, and then run `after`.
+ */
+async function replicateExample(dir: string, after = ''): Promise<Ran> {
+  const example = `${await readmeExample('packages/core/README.md', '## Example')}
+// Not in the README: wait for the block to arrive, and close.
+const block = await new Promise((resolve, reject) => core2.get(0, (err, b) => (err ? reject(err) : resolve(b))))
+console.log('replicated:', block.toString())
+stream.destroy()
+await Promise.all([store1.close(), store2.close()])
+${after}
+`
+  const cwd = join(dir, 'core-readme')
+  await mkdir(cwd, { recursive: true })
+  await writeFile(join(cwd, 'example.mjs'), example)
+  return run('node', ['example.mjs'], cwd)
+}
+
+/** Which noise-protocol the installer gave hypercore-protocol's handshake, and which one the engine loads. */
+async function noiseVersions(dir: string): Promise<string> {
+  const script = `
+const { createRequire } = require('node:module')
+const version = (from, name) => createRequire(from)(name + '/package.json').version
+const from = (file, name) => createRequire(file).resolve(name)
+const engine = from(require.resolve('@corestore/core'), '@corestore/engine')
+const simple = from(from(engine, 'hypercore-protocol'), 'simple-hypercore-protocol')
+console.log('simple-hypercore-protocol resolves noise-protocol@' + version(simple, 'noise-protocol') +
+  '; @corestore/engine loads noise-protocol@' + version(engine, 'noise-protocol'))
+`
+  const probe = join(dir, 'noise-versions.cjs')
+  await writeFile(probe, script)
+  const ran = await run('node', [probe], dir)
+  return ran.code === 0 ? ran.stdout.trim() : `could not tell: ${ran.stderr.trim()}`
+}
