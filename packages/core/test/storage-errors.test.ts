@@ -225,3 +225,27 @@ test('an unreadable key file is STORAGE_ERROR to purge(), not CORE_NOT_FOUND', a
   await assert.rejects(again.purge(dk), storageError(/key/))
   assert.ok((await readdir(join(dir, dk.slice(0, 2), dk.slice(2, 4), dk))).includes('name'), 'nothing removed')
 })
+
+test("a failure while a core is built is reported as it is, not blamed on the caller's options", async (t) => {
+  // A hypercore cache whose namespace() fails: what a broken engine part looks like from the store.
+  const broken = new Error('the block cache is gone')
+  const cache = {
+    data: {
+      namespace: () => {
+        throw broken
+      },
+    },
+  }
+  const store = new Corestore(createMemoryStorage(), { cache })
+  await store.ready()
+  t.after(() => store.close())
+  assert.throws(
+    () => store.get(),
+    (err: unknown) => err === broken,
+  )
+  assert.throws(
+    () => store.default(),
+    (err: unknown) => err === broken,
+  )
+  assert.equal(store.stats().activeCores + store.stats().passiveCores, 0, 'nothing half-made is cached')
+})
