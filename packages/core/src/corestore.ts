@@ -7,6 +7,7 @@ import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace
 import { checkReplicateArguments } from '@corestore/replicator'
 import {
   type CorestoreOptions,
+  defaultOptions,
   describe,
   type GetInput,
   type KeyInput,
@@ -127,13 +128,12 @@ export class Corestore extends EventEmitter {
     return core
   }
 
-  /** The core that bootstraps this view: derived from the view's name, the same after every restart. */
+  /**
+   * The core that bootstraps this view: derived from the view's name, the same after every restart.
+   * As in corestore 5, a key Buffer gives that key's core, and a string is ignored.
+   */
   default(opts?: GetInput): Hypercore {
-    if (typeof opts === 'string' || opts instanceof Uint8Array) return this.get({ key: opts, name: this.name })
-    if (opts !== undefined && opts !== null && (typeof opts !== 'object' || Array.isArray(opts))) {
-      throw CorestoreError.invalidOption('opts', 'an options object or a key')
-    }
-    return this.get({ ...(opts ?? {}), name: this.name })
+    return this.get(defaultOptions(opts, this.name))
   }
 
   /**

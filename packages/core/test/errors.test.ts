@@ -60,7 +60,7 @@ const badGets: [string, unknown, string, RegExp][] = [
     'INVALID_KEY',
     /keyPair\.secretKey must be 64 bytes/,
   ],
-  ['{ name: "" }', { name: '' }, 'INVALID_NAME', /opts\.name/],
+  ['{ name: empty bytes }', { name: Buffer.alloc(0) }, 'INVALID_NAME', /opts\.name/],
   ['{ name: 5 }', { name: 5 }, 'INVALID_NAME', /opts\.name/],
   ['{ default: true } without a name', { default: true }, 'INVALID_OPTION', /opts\.name/],
   ['{ sparse: 1 }', { sparse: 1 }, 'INVALID_OPTION', /opts\.sparse/],
