@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
-import { Corestore, type GetInput } from '@corestore/core'
+import { Corestore, type CorestoreOptions, type GetInput } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
@@ -137,6 +137,27 @@ for (const [label, name] of [
       const b = store.namespace(name).default()
       assert.equal(await outcome(store, () => a, k), 'a new writable core')
       assert.notEqual(a, b)
+    }
+  })
+}
+
+for (const [label, opts] of [
+  ['cacheSize: 0', { cacheSize: 0 }],
+  ['cacheSize: null', { cacheSize: null }],
+  ['masterKey: null', { masterKey: null }],
+  ["masterKey: ''", { masterKey: '' }],
+] as [string, CorestoreOptions][]) {
+  test(`new Corestore(storage, { ${label} }) opens with the default, as corestore 5.8.2 does`, async (t) => {
+    const ours = new Corestore(randomAccessMemory, opts)
+    const legacy = new LegacyCorestore(randomAccessMemory, opts)
+    await Promise.all([ours.ready(), legacy.ready()])
+    t.after(() => Promise.all([ours.close(), legacy.close()]))
+    const maxSize = (cache: unknown) => (cache as { maxSize: number }).maxSize
+    assert.equal(maxSize(ours.cache), 1000)
+    assert.equal(maxSize(legacy.cache), 1000)
+    for (const core of [ours.default(), legacy.default()]) {
+      await engine.ready(core)
+      assert.equal(core.writable, true)
     }
   })
 }

@@ -13,10 +13,10 @@ export interface HypercoreCacheOption {
 }
 
 export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
-  /** How many passive cores (opened for peers, held by no one) stay open. corestore 5's option; default 1000. */
-  cacheSize?: number
+  /** How many passive cores (opened for peers, held by no one) stay open. corestore 5's option; default 1000 (also for 0 or null, as there). */
+  cacheSize?: number | null
   /** Use this 32-byte master key instead of the store's `master_key` file. */
-  masterKey?: Uint8Array
+  masterKey?: Uint8Array | null
   /** A core cache of your own instead of the default two-tier cache (see `@corestore/cache`). */
   coreCache?: CoreCache<Hypercore>
   /** hypercore 9's block/tree caches as corestore 5 takes them, or a `CoreCache` (same as `coreCache`). */
@@ -238,15 +238,14 @@ export function parseStoreOptions(input: unknown): ParsedStoreOptions {
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw CorestoreError.invalidOption('opts', `an options object, not ${describe(input)}`)
   }
-  const { cacheSize, masterKey, coreCache, cache, ...rest } = input as CorestoreOptions
+  const { cacheSize: size, masterKey: key, coreCache, cache, ...rest } = input as CorestoreOptions
+  // corestore 5 reads both as `opts.cacheSize || 1000` and `opts.masterKey || null`: falsy is unset.
+  const cacheSize = size || undefined
+  const masterKey = key || undefined
   if (cacheSize !== undefined && !(Number.isSafeInteger(cacheSize) && cacheSize > 0)) {
     throw CorestoreError.invalidOption('opts.cacheSize', `a positive integer, not ${String(cacheSize)}`)
   }
-  if (
-    masterKey !== undefined &&
-    masterKey !== null &&
-    !(masterKey instanceof Uint8Array && masterKey.byteLength === 32)
-  ) {
+  if (masterKey !== undefined && !(masterKey instanceof Uint8Array && masterKey.byteLength === 32)) {
     throw new CorestoreError('INVALID_MASTER_KEY', 'opts.masterKey must be a Buffer or Uint8Array of 32 bytes')
   }
   if (coreCache !== undefined && !isCoreCache(coreCache)) {

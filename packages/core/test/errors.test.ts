@@ -27,7 +27,7 @@ for (const [label, storage] of badStorage) {
 }
 
 const badStoreOptions: [string, unknown, string, RegExp][] = [
-  ['cacheSize 0', { cacheSize: 0 }, 'INVALID_OPTION', /opts\.cacheSize/],
+  ['cacheSize -1', { cacheSize: -1 }, 'INVALID_OPTION', /opts\.cacheSize/],
   ['cacheSize "10"', { cacheSize: '10' }, 'INVALID_OPTION', /opts\.cacheSize/],
   ['a 31-byte masterKey', { masterKey: Buffer.alloc(31) }, 'INVALID_MASTER_KEY', /opts\.masterKey/],
   ['a hex string masterKey', { masterKey: 'ab'.repeat(32) }, 'INVALID_MASTER_KEY', /opts\.masterKey/],

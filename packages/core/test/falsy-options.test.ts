@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { type GetInput, isCorestoreError } from '@corestore/core'
+import type { TwoTierCache } from '@corestore/cache'
+import { Corestore, type CorestoreOptions, type GetInput, isCorestoreError } from '@corestore/core'
 import type { Hypercore } from '@corestore/engine'
+import { randomAccessMemory } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
 import { engine, memoryStore } from './helpers.ts'
 
@@ -109,3 +111,18 @@ test('default: true still needs a name, and truthy bad values are still refused'
   assert.throws(() => store.get(7 as unknown as string), refused('INVALID_OPTION', /opts/))
   assert.throws(() => store.default(7 as unknown as string), refused('INVALID_OPTION', /opts/))
 })
+
+for (const [label, opts] of [
+  ['cacheSize: 0', { cacheSize: 0 }],
+  ['cacheSize: null', { cacheSize: null }],
+  ['masterKey: null', { masterKey: null }],
+  ["masterKey: ''", { masterKey: '' }],
+] as [string, CorestoreOptions][]) {
+  test(`new Corestore with ${label} takes the default, as corestore 5 does`, async (t) => {
+    const store = new Corestore(randomAccessMemory, opts)
+    await store.ready()
+    t.after(() => store.close())
+    assert.equal((store.cache as TwoTierCache<Hypercore>).maxSize, 1000)
+    assert.equal((await opened(store.default())).writable, true)
+  })
+}
