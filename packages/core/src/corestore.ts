@@ -5,6 +5,7 @@ import { engine, type Hypercore, type ProtocolStream, type ReplicationOptions } 
 import { CorestoreError } from '@corestore/errors'
 import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 import { checkReplicateArguments } from '@corestore/replicator'
+import { type CorestoreInner, innerOf } from './inner.js'
 import {
   type CorestoreOptions,
   defaultOptions,
@@ -79,6 +80,14 @@ export class Corestore extends EventEmitter {
   /** The store's core cache (shared by every view). */
   get cache(): CoreCache<Hypercore> {
     return this.#inner.cache
+  }
+
+  /**
+   * corestore 5's semi-internal `store.inner`, for programs that reach into it: `_deriveSecret()`
+   * and `cache` (docs/api.md lists the rest, unsupported). The same object from every view.
+   */
+  get inner(): CorestoreInner {
+    return innerOf(this.#inner)
   }
 
   /** corestore 5 compatibility: a view's `store` is itself. */
