@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { engine, randomAccessMemory } from '@corestore/engine'
 import { deriveSecret, discoveryKey, Keychain } from '@corestore/keychain'
+import { fixture, nameOf } from '../../packages/keychain/test/vectors.ts'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 const names: [string, string | Buffer][] = [
@@ -43,23 +43,12 @@ test("corestore 5.8.2's namespace views derive from the names the keychain compo
   await legacy.close()
 })
 
-interface SecretVector {
-  label: string
-  namespace: string
-  name: { utf8: string } | { hex: string }
-}
-const secretCases = (
-  JSON.parse(readFileSync(new URL('../../packages/keychain/test/vectors.json', import.meta.url), 'utf8')) as {
-    secrets: SecretVector[]
-  }
-).secrets
-
-for (const v of secretCases) {
+for (const v of fixture.secrets) {
   test(`the keychain derives the secret corestore 5.8.2's inner._deriveSecret does for ${v.label}`, async () => {
     const masterKey = Keychain.generateMasterKey()
     const legacy = new LegacyCorestore(randomAccessMemory, { masterKey })
     await legacy.ready()
-    const name = 'utf8' in v.name ? v.name.utf8 : Buffer.from(v.name.hex, 'hex')
+    const name = nameOf(v)
     assert.deepEqual(new Keychain(masterKey).secret(v.namespace, name), legacy.inner._deriveSecret(v.namespace, name))
     assert.deepEqual(deriveSecret(masterKey, v.namespace, name), legacy.inner._deriveSecret(v.namespace, name))
     await legacy.close()

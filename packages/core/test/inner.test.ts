@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { Corestore, isCorestoreError } from '@corestore/core'
 import { HypercoreProtocol, randomAccessMemory } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
+import { fixture, masterKey, nameOf } from '../../keychain/test/vectors.ts'
 import { diskStore, memoryStore, tmpDir } from './helpers.ts'
 
-// The master key and the secrets corestore 5.8.2 derived from it (packages/keychain/test).
-const fixture = JSON.parse(readFileSync(new URL('../../keychain/test/vectors.json', import.meta.url), 'utf8')) as {
-  masterKey: string
-  secrets: { namespace: string; name: { utf8: string } | { hex: string }; secret: string }[]
-}
-const masterKey = Buffer.from(fixture.masterKey, 'hex')
-
+// The master key and the secrets corestore 5.8.2 derived from it.
 const HYPERSPACE = '@hypercore-protocol/hyperspace'
 
 test("inner._deriveSecret gives corestore 5.8.2's secrets for the store's master key", async (t) => {
   const store = await memoryStore(t, { masterKey })
   for (const v of fixture.secrets) {
-    const name = 'utf8' in v.name ? v.name.utf8 : Buffer.from(v.name.hex, 'hex')
-    assert.equal(store.inner._deriveSecret(v.namespace, name).toString('hex'), v.secret)
+    assert.equal(store.inner._deriveSecret(v.namespace, nameOf(v)).toString('hex'), v.secret)
   }
 })
 

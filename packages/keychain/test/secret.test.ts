@@ -1,23 +1,7 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { deriveSecret, deriveSeed, Keychain, KeychainError, namespacePrefix } from '@corestore/keychain'
-
-interface SecretVector {
-  label: string
-  namespace: string
-  name: { utf8: string } | { hex: string }
-  secret: string
-}
-
-// Computed once by corestore 5.8.2's `store.inner._deriveSecret(namespace, name)`
-// (tests-e2e recomputes them live against the package).
-const fixture = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8')) as {
-  masterKey: string
-  secrets: SecretVector[]
-}
-const masterKey = Buffer.from(fixture.masterKey, 'hex')
-const nameOf = (v: SecretVector) => ('utf8' in v.name ? v.name.utf8 : Buffer.from(v.name.hex, 'hex'))
+import { fixture, masterKey, nameOf } from './vectors.ts'
 
 for (const v of fixture.secrets) {
   test(`derives corestore 5.8.2's secret for ${v.label}`, () => {
