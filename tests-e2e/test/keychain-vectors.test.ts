@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { engine, randomAccessMemory } from '@corestore/engine'
-import { discoveryKey, Keychain } from '@corestore/keychain'
+import { deriveSecret, discoveryKey, Keychain } from '@corestore/keychain'
+import { fixture, nameOf } from '../../packages/keychain/test/vectors.ts'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 const names: [string, string | Buffer][] = [
@@ -41,3 +42,15 @@ test("corestore 5.8.2's namespace views derive from the names the keychain compo
   assert.deepEqual(keychain.keyPair('a:b').publicKey, nested.key)
   await legacy.close()
 })
+
+for (const v of fixture.secrets) {
+  test(`the keychain derives the secret corestore 5.8.2's inner._deriveSecret does for ${v.label}`, async () => {
+    const masterKey = Keychain.generateMasterKey()
+    const legacy = new LegacyCorestore(randomAccessMemory, { masterKey })
+    await legacy.ready()
+    const name = nameOf(v)
+    assert.deepEqual(new Keychain(masterKey).secret(v.namespace, name), legacy.inner._deriveSecret(v.namespace, name))
+    assert.deepEqual(deriveSecret(masterKey, v.namespace, name), legacy.inner._deriveSecret(v.namespace, name))
+    await legacy.close()
+  })
+}

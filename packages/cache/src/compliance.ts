@@ -123,4 +123,53 @@ export function cacheCompliance(label: string, create: (maxPassive: number) => C
     assert.equal(cache.unref('a'), 0)
     assert.ok(cache.has('a'))
   })
+
+  test(`${label}: increment and decrement (corestore 5's refpool names) add and drop one reference`, () => {
+    const cache = create(4)
+    cache.set('a', value(1))
+    cache.increment('a')
+    cache.increment('a')
+    assert.equal(cache.refs('a'), 2)
+    assert.equal(cache.activeSize, 1)
+    cache.decrement('a')
+    assert.equal(cache.refs('a'), 1)
+    cache.decrement('a')
+    assert.equal(cache.refs('a'), 0)
+    assert.equal(cache.passiveSize, 1)
+  })
+
+  test(`${label}: increment and decrement of an unknown id do nothing, and never throw`, () => {
+    const cache = create(4)
+    cache.increment('nope')
+    cache.decrement('nope')
+    assert.equal(cache.has('nope'), false)
+    assert.equal(cache.size, 0)
+  })
+
+  test(`${label}: decrement of a passive entry leaves it at zero references, still evictable`, () => {
+    const cache = create(1)
+    const evicted = evictions(cache)
+    cache.set('a', value(1))
+    cache.decrement('a')
+    assert.equal(cache.refs('a'), 0)
+    cache.increment('a')
+    assert.equal(cache.refs('a'), 1, 'one increment makes it active again, not zero')
+    cache.decrement('a')
+    cache.set('b', value(2))
+    assert.deepEqual(evicted, ['a'])
+  })
+
+  test(`${label}: an incremented entry is not evicted; once decremented it is, in its turn`, () => {
+    const cache = create(2)
+    const evicted = evictions(cache)
+    cache.set('kept', value(0))
+    cache.increment('kept')
+    for (let i = 0; i < 5; i++) cache.set(`p${i}`, value(i))
+    assert.ok(cache.has('kept'))
+    assert.ok(!evicted.includes('kept'))
+    cache.decrement('kept')
+    for (let i = 5; i < 8; i++) cache.set(`p${i}`, value(i))
+    assert.ok(evicted.includes('kept'))
+    assert.ok(!cache.has('kept'))
+  })
 }

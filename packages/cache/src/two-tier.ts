@@ -80,6 +80,14 @@ export class TwoTierCache<V extends object> extends EventEmitter implements Core
     return 0
   }
 
+  increment(id: string): void {
+    if (this.has(id)) this.ref(id)
+  }
+
+  decrement(id: string): void {
+    this.unref(id)
+  }
+
   refs(id: string): number {
     return this.#active.get(id)?.refs ?? 0
   }

@@ -31,6 +31,18 @@ export interface CoreCache<V> {
   ref(id: string): number
   /** Drop one reference; returns the new count. At 0 the entry becomes passive (and evictable). */
   unref(id: string): number
+  /**
+   * corestore 5's `store.cache.increment(id)` (refpool's): add one reference if `id` is cached,
+   * nothing otherwise. Programs (hyperspace's sessions) use it to keep a core open while they
+   * serve it. The store never calls it; in a cache of your own it is one line:
+   * `if (this.has(id)) this.ref(id)`.
+   */
+  increment(id: string): void
+  /**
+   * corestore 5's `store.cache.decrement(id)`: drop one reference; nothing for an unknown or
+   * passive entry (refpool would count below zero). Same as `unref(id)`, without a result.
+   */
+  decrement(id: string): void
   /** References held on `id` (0 when passive or absent). */
   refs(id: string): number
   /** The entry with its reference count, without counting as a use (corestore 5's `cache.entry(id)`). */

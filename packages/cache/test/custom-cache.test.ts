@@ -42,6 +42,12 @@ export class FifoCache extends EventEmitter implements CoreCache<object> {
     if (--e.refs === 0) this.#makePassive(id)
     return e.refs
   }
+  increment(id: string) {
+    if (this.has(id)) this.ref(id)
+  }
+  decrement(id: string) {
+    this.unref(id)
+  }
   refs(id: string) {
     return this.#entries.get(id)?.refs ?? 0
   }

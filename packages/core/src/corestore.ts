@@ -6,8 +6,10 @@ import { CorestoreError } from '@corestore/errors'
 import { Lifecycle } from '@corestore/lifecycle'
 import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 import { checkReplicateArguments } from '@corestore/replicator'
+import { type CorestoreInner, innerOf } from './inner.js'
 import {
   type CorestoreOptions,
+  defaultOptions,
   describe,
   type GetInput,
   type KeyInput,
@@ -84,6 +86,14 @@ export class Corestore extends EventEmitter {
     return this.#inner.cache
   }
 
+  /**
+   * corestore 5's semi-internal `store.inner`, for programs that reach into it: `_deriveSecret()`
+   * and `cache` (docs/api.md lists the rest, unsupported). The same object from every view.
+   */
+  get inner(): CorestoreInner {
+    return innerOf(this.#inner)
+  }
+
   /** corestore 5 compatibility: a view's `store` is itself. */
   get store(): this {
     return this
@@ -134,13 +144,12 @@ export class Corestore extends EventEmitter {
     return core
   }
 
-  /** The core that bootstraps this view: derived from the view's name, the same after every restart. */
+  /**
+   * The core that bootstraps this view: derived from the view's name, the same after every restart.
+   * As in corestore 5, a key Buffer gives that key's core, and a string is ignored.
+   */
   default(opts?: GetInput): Hypercore {
-    if (typeof opts === 'string' || opts instanceof Uint8Array) return this.get({ key: opts, name: this.name })
-    if (opts !== undefined && opts !== null && (typeof opts !== 'object' || Array.isArray(opts))) {
-      throw CorestoreError.invalidOption('opts', 'an options object or a key')
-    }
-    return this.get({ ...(opts ?? {}), name: this.name })
+    return this.get(defaultOptions(opts, this.name))
   }
 
   /**

@@ -4,6 +4,7 @@ export type { StorageInput, StoredCore } from '@corestore/bootstrap'
 export type { CacheEntry, CoreCache } from '@corestore/cache'
 export type { Hypercore, ProtocolStream, ReplicationOptions } from '@corestore/engine'
 export { CorestoreError, type ErrorCode, isCorestoreError } from '@corestore/errors'
+export type { CorestoreInner } from './inner.js'
 export type { CorestoreOptions, GetInput, GetOptions, KeyInput } from './options.js'
 export type { StoreStats } from './store.js'
 export { Corestore }

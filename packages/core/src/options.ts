@@ -13,10 +13,10 @@ export interface HypercoreCacheOption {
 }
 
 export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
-  /** How many passive cores (opened for peers, held by no one) stay open. corestore 5's option; default 1000. */
-  cacheSize?: number
+  /** How many passive cores (opened for peers, held by no one) stay open. corestore 5's option; default 1000 (also for 0 or null, as there). */
+  cacheSize?: number | null
   /** Use this 32-byte master key instead of the store's `master_key` file. */
-  masterKey?: Uint8Array
+  masterKey?: Uint8Array | null
   /** A core cache of your own instead of the default two-tier cache (see `@corestore/cache`). */
   coreCache?: CoreCache<Hypercore>
   /** hypercore 9's block/tree caches as corestore 5 takes them, or a `CoreCache` (same as `coreCache`). */
@@ -27,8 +27,8 @@ export interface GetOptions extends HypercoreOptions {
   key?: KeyInput | null
   discoveryKey?: KeyInput | null
   keyPair?: { publicKey: KeyInput; secretKey?: KeyInput | null } | null
-  name?: string | Uint8Array
-  default?: boolean
+  name?: string | Uint8Array | null
+  default?: boolean | null
   cache?: { data?: boolean; tree?: boolean }
 }
 
@@ -77,18 +77,25 @@ export function describe(value: unknown): string {
 }
 
 function parseName(value: unknown): string | Buffer {
-  if (typeof value === 'string' && value.length > 0) return value
+  if (typeof value === 'string') return value
   if (value instanceof Uint8Array && value.byteLength > 0) return Buffer.isBuffer(value) ? value : Buffer.from(value)
-  throw new CorestoreError('INVALID_NAME', `opts.name must be a non-empty string or Buffer, got ${describe(value)}`)
+  throw new CorestoreError('INVALID_NAME', `opts.name must be a non-empty string or Buffer, got ${describeName(value)}`)
+}
+
+function describeName(value: unknown): string {
+  return value instanceof Uint8Array ? 'an empty Uint8Array' : describe(value)
 }
 
 /**
  * `get()`'s argument as corestore 5 reads it: a key pair, else a key, else a name, else a
- * discovery key, else a new core with 32 random bytes as its name.
+ * discovery key, else a new core with 32 random bytes as its name. As in corestore 5, a falsy
+ * value (`undefined`, `null`, `''`, `0`, `false`, `NaN`) is absent, both as the argument and as
+ * `key`, `keyPair`, `keyPair.secretKey`, `name`, `default` and `discoveryKey`: RPC layers send
+ * `{ key: null, name: '' }` for "a new core".
  * @throws {CorestoreError} `INVALID_OPTION`, `INVALID_KEY` or `INVALID_NAME` naming the culprit
  */
 export function parseGetInput(input: unknown): { request: CoreRequest; options: GetOptions } {
-  if (input === undefined || input === null) return { request: randomName(), options: {} }
+  if (!input) return { request: randomName(), options: {} }
   if (typeof input === 'string' || input instanceof Uint8Array) {
     return { request: { kind: 'key', publicKey: parseKey(input, 'key') }, options: {} }
   }
@@ -100,23 +107,37 @@ export function parseGetInput(input: unknown): { request: CoreRequest; options: 
   return { request: requestOf(options), options }
 }
 
+/**
+ * `default(opts)`'s options as corestore 5 builds them: `opts` with this view's name. A key
+ * Buffer is kept as `key` (and wins over the name); anything else that is not an options
+ * object counts as none, as corestore 5 spreads it away (a hex string included).
+ * @throws {CorestoreError} `INVALID_OPTION` for a truthy number, boolean, function or array
+ */
+export function defaultOptions(input: unknown, name: string): GetOptions {
+  if (input instanceof Uint8Array) return { key: input, name }
+  if (!input || typeof input === 'string') return { name }
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw CorestoreError.invalidOption('opts', `an options object or a key Buffer, not ${describe(input)}`)
+  }
+  return { ...(input as GetOptions), name }
+}
+
 function requestOf(o: GetOptions): CoreRequest {
-  if (o.keyPair !== undefined && o.keyPair !== null) {
+  if (o.keyPair) {
     if (typeof o.keyPair !== 'object')
       throw CorestoreError.invalidOption('opts.keyPair', 'a { publicKey, secretKey } object')
     const publicKey = parseKey(o.keyPair.publicKey, 'opts.keyPair.publicKey')
     const sk = o.keyPair.secretKey
-    const secretKey = sk === undefined || sk === null ? null : parseKey(sk, 'opts.keyPair.secretKey', 64)
+    const secretKey = sk ? parseKey(sk, 'opts.keyPair.secretKey', 64) : null
     return { kind: 'keyPair', publicKey, secretKey }
   }
-  if (o.key !== undefined && o.key !== null) return { kind: 'key', publicKey: parseKey(o.key, 'opts.key') }
-  if (o.default || o.name !== undefined) {
-    if (o.name === undefined) throw CorestoreError.invalidOption('opts.name', 'set when opts.default is')
+  if (o.key) return { kind: 'key', publicKey: parseKey(o.key, 'opts.key') }
+  if (o.default && typeof o.default !== 'boolean') throw CorestoreError.invalidOption('opts.default', 'a boolean')
+  if (o.default || o.name) {
+    if (!o.name) throw CorestoreError.invalidOption('opts.name', 'set when opts.default is')
     return { kind: 'name', name: parseName(o.name), random: false }
   }
-  if (o.discoveryKey !== undefined && o.discoveryKey !== null) {
-    return { kind: 'discoveryKey', discoveryKey: parseKey(o.discoveryKey, 'opts.discoveryKey') }
-  }
+  if (o.discoveryKey) return { kind: 'discoveryKey', discoveryKey: parseKey(o.discoveryKey, 'opts.discoveryKey') }
   return randomName()
 }
 
@@ -138,7 +159,6 @@ const BOOLEAN_OPTIONS = [
   'downloading',
   'uploading',
   'writable',
-  'default',
 ]
 
 /**
@@ -218,15 +238,14 @@ export function parseStoreOptions(input: unknown): ParsedStoreOptions {
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw CorestoreError.invalidOption('opts', `an options object, not ${describe(input)}`)
   }
-  const { cacheSize, masterKey, coreCache, cache, ...rest } = input as CorestoreOptions
+  const { cacheSize: size, masterKey: key, coreCache, cache, ...rest } = input as CorestoreOptions
+  // corestore 5 reads both as `opts.cacheSize || 1000` and `opts.masterKey || null`: falsy is unset.
+  const cacheSize = size || undefined
+  const masterKey = key || undefined
   if (cacheSize !== undefined && !(Number.isSafeInteger(cacheSize) && cacheSize > 0)) {
     throw CorestoreError.invalidOption('opts.cacheSize', `a positive integer, not ${String(cacheSize)}`)
   }
-  if (
-    masterKey !== undefined &&
-    masterKey !== null &&
-    !(masterKey instanceof Uint8Array && masterKey.byteLength === 32)
-  ) {
+  if (masterKey !== undefined && !(masterKey instanceof Uint8Array && masterKey.byteLength === 32)) {
     throw new CorestoreError('INVALID_MASTER_KEY', 'opts.masterKey must be a Buffer or Uint8Array of 32 bytes')
   }
   if (coreCache !== undefined && !isCoreCache(coreCache)) {

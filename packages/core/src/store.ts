@@ -144,6 +144,11 @@ export class StoreCore {
     }
   }
 
+  /** A secret in another namespace than the cores', from the master key (corestore 5's `_deriveSecret`). */
+  deriveSecret(namespace: string, name: string | Uint8Array): Buffer {
+    return this.#requireKeychain().secret(namespace, name)
+  }
+
   /** The cache id (hex discovery key) of the core a request names. Cheap for keys and names seen before. */
   idOf(request: CoreRequest): string {
     return this.#knownId(request, true) ?? this.identify(request).discoveryKey.toString('hex')

@@ -73,6 +73,12 @@ class KeepEverything extends EventEmitter implements CoreCache<Hypercore> {
     const e = this.map.get(id)
     return e && e.refs > 0 ? --e.refs : 0
   }
+  increment(id: string) {
+    if (this.has(id)) this.ref(id)
+  }
+  decrement(id: string) {
+    this.unref(id)
+  }
   refs(id: string) {
     return this.map.get(id)?.refs ?? 0
   }

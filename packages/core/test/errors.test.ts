@@ -27,7 +27,7 @@ for (const [label, storage] of badStorage) {
 }
 
 const badStoreOptions: [string, unknown, string, RegExp][] = [
-  ['cacheSize 0', { cacheSize: 0 }, 'INVALID_OPTION', /opts\.cacheSize/],
+  ['cacheSize -1', { cacheSize: -1 }, 'INVALID_OPTION', /opts\.cacheSize/],
   ['cacheSize "10"', { cacheSize: '10' }, 'INVALID_OPTION', /opts\.cacheSize/],
   ['a 31-byte masterKey', { masterKey: Buffer.alloc(31) }, 'INVALID_MASTER_KEY', /opts\.masterKey/],
   ['a hex string masterKey', { masterKey: 'ab'.repeat(32) }, 'INVALID_MASTER_KEY', /opts\.masterKey/],
@@ -60,7 +60,7 @@ const badGets: [string, unknown, string, RegExp][] = [
     'INVALID_KEY',
     /keyPair\.secretKey must be 64 bytes/,
   ],
-  ['{ name: "" }', { name: '' }, 'INVALID_NAME', /opts\.name/],
+  ['{ name: empty bytes }', { name: Buffer.alloc(0) }, 'INVALID_NAME', /opts\.name/],
   ['{ name: 5 }', { name: 5 }, 'INVALID_NAME', /opts\.name/],
   ['{ default: true } without a name', { default: true }, 'INVALID_OPTION', /opts\.name/],
   ['{ sparse: 1 }', { sparse: 1 }, 'INVALID_OPTION', /opts\.sparse/],

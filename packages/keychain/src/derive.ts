@@ -5,8 +5,8 @@ export const MASTER_KEY_LENGTH = 32
 export const PUBLIC_KEY_LENGTH = 32
 export const SECRET_KEY_LENGTH = 64
 
-/** What corestore 5 feeds BLAKE2b before the name: the namespace `corestore`, prefixed by its length. */
-const CORESTORE_PREFIX = Buffer.from('9\ncorestore', 'ascii')
+/** The namespace corestore 5 derives its cores' seeds in. */
+export const CORESTORE_NAMESPACE = 'corestore'
 const HYPERCORE = Buffer.from('hypercore', 'ascii')
 
 export interface KeyPair {
@@ -45,27 +45,57 @@ export function assertMasterKey(masterKey: unknown, argument = 'masterKey'): ass
  * @throws {KeychainError} `INVALID_NAME` for an empty name or a value that is neither
  */
 export function nameToBytes(name: unknown, argument = 'name'): Buffer {
-  if (typeof name === 'string') {
-    if (name.length === 0) throw new KeychainError('INVALID_NAME', `${argument} must not be empty`)
-    return Buffer.from(name, 'utf8')
-  }
-  if (isBytes(name)) {
-    if (name.byteLength === 0) throw new KeychainError('INVALID_NAME', `${argument} must not be empty`)
-    return Buffer.from(name.buffer, name.byteOffset, name.byteLength)
-  }
+  const bytes = bytesOf(name, argument)
+  if (bytes.byteLength === 0) throw new KeychainError('INVALID_NAME', `${argument} must not be empty`)
+  return bytes
+}
+
+function bytesOf(name: unknown, argument: string): Buffer {
+  if (typeof name === 'string') return Buffer.from(name, 'utf8')
+  if (isBytes(name)) return Buffer.from(name.buffer, name.byteOffset, name.byteLength)
   throw new KeychainError('INVALID_NAME', `${argument} must be a string or a Buffer/Uint8Array`)
 }
 
 /**
- * corestore 5's seed for a name: BLAKE2b-256 keyed by the master key over `"9\ncorestore" ‖ name`.
+ * What derive-key (corestore 5's derivation) feeds BLAKE2b before the input: the namespace's
+ * length in decimal, a newline, then the namespace, all encoded as Node's `'ascii'` encoding
+ * does: the low byte of each UTF-16 code unit (so `corestore` gives `9\ncorestore`). For a non-ASCII
+ * namespace that loses the high bytes; we keep them lost, or the secrets would differ.
+ * @throws {KeychainError} `INVALID_NAME` unless `namespace` is a string
+ */
+export function namespacePrefix(namespace: string): Buffer {
+  if (typeof namespace !== 'string') throw new KeychainError('INVALID_NAME', 'namespace must be a string')
+  return Buffer.from(`${namespace.length}\n${namespace}`, 'latin1')
+}
+
+const CORESTORE_PREFIX = namespacePrefix(CORESTORE_NAMESPACE)
+
+/**
+ * corestore 5's `_deriveSecret(namespace, name)`: BLAKE2b-256 keyed by the master key over
+ * `namespacePrefix(namespace) ‖ name`. Daemons derive their network identity this way
+ * (hyperspace: `('@hypercore-protocol/hyperspace', 'replication-keypair')`). Unlike a core's
+ * name, `name` may be empty here, as corestore 5 allows.
+ * @throws {KeychainError} `INVALID_MASTER_KEY`, `INVALID_NAME`
+ */
+export function deriveSecret(masterKey: Uint8Array, namespace: string, name: Name): Buffer {
+  assertMasterKey(masterKey)
+  const prefix = namespace === CORESTORE_NAMESPACE ? CORESTORE_PREFIX : namespacePrefix(namespace)
+  return blake2b(masterKey, prefix, bytesOf(name, 'name'))
+}
+
+function blake2b(key: Uint8Array, ...inputs: Uint8Array[]): Buffer {
+  const out = Buffer.allocUnsafe(32)
+  sodium.crypto_generichash_batch(out, inputs, key)
+  return out
+}
+
+/**
+ * corestore 5's seed for a core's name: `deriveSecret(masterKey, 'corestore', name)`, for a non-empty name.
  * @throws {KeychainError} `INVALID_MASTER_KEY`, `INVALID_NAME`
  */
 export function deriveSeed(masterKey: Uint8Array, name: Name): Buffer {
   assertMasterKey(masterKey)
-  const nameBytes = nameToBytes(name)
-  const seed = Buffer.allocUnsafe(32)
-  sodium.crypto_generichash_batch(seed, [CORESTORE_PREFIX, nameBytes], masterKey)
-  return seed
+  return blake2b(masterKey, CORESTORE_PREFIX, nameToBytes(name))
 }
 
 /** The ed25519 key pair whose seed is `seed` (32 bytes). */
@@ -87,9 +117,7 @@ export function discoveryKey(publicKey: Uint8Array): Buffer {
   if (!isBytes(publicKey) || publicKey.byteLength !== PUBLIC_KEY_LENGTH) {
     throw new KeychainError('INVALID_KEY', `publicKey must be ${PUBLIC_KEY_LENGTH} bytes`)
   }
-  const out = Buffer.allocUnsafe(32)
-  sodium.crypto_generichash_batch(out, [HYPERCORE], publicKey)
-  return out
+  return blake2b(publicKey, HYPERCORE)
 }
 
 /**

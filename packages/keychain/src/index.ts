@@ -1,5 +1,7 @@
 export {
   assertMasterKey,
+  CORESTORE_NAMESPACE,
+  deriveSecret,
   deriveSeed,
   discoveryKey,
   fingerprint,
@@ -7,6 +9,7 @@ export {
   keyPairFromSeed,
   MASTER_KEY_LENGTH,
   type Name,
+  namespacePrefix,
   nameToBytes,
   PUBLIC_KEY_LENGTH,
   randomBytes,

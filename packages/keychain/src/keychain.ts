@@ -1,5 +1,6 @@
 import {
   assertMasterKey,
+  deriveSecret,
   deriveSeed,
   type KeyPair,
   keyPairFromSeed,
@@ -26,6 +27,15 @@ export class Keychain {
   /** The 32-byte seed of the core called `name`. */
   seed(name: Name): Buffer {
     return deriveSeed(this.masterKey, name)
+  }
+
+  /**
+   * A 32-byte secret for `name` in another namespace than the cores' (corestore 5's
+   * `inner._deriveSecret(namespace, name)`): hyperspace derives its Noise key pair's seed with
+   * `secret('@hypercore-protocol/hyperspace', 'replication-keypair')`.
+   */
+  secret(namespace: string, name: Name): Buffer {
+    return deriveSecret(this.masterKey, namespace, name)
   }
 
   /** The key pair of the core called `name`. */

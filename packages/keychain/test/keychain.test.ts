@@ -1,23 +1,7 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { deriveSeed, discoveryKey, fingerprint, Keychain, KeychainError, keyPairFromSeed } from '@corestore/keychain'
-
-interface Vector {
-  label: string
-  name: { utf8: string } | { hex: string }
-  publicKey: string
-  secretKey: string
-  discoveryKey: string
-}
-
-// Computed once by corestore 5.8.2 itself (tests-e2e recomputes them live against the package).
-const fixture = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8')) as {
-  masterKey: string
-  vectors: Vector[]
-}
-const masterKey = Buffer.from(fixture.masterKey, 'hex')
-const nameOf = (v: Vector) => ('utf8' in v.name ? v.name.utf8 : Buffer.from(v.name.hex, 'hex'))
+import { fixture, masterKey, nameOf } from './vectors.ts'
 
 for (const v of fixture.vectors) {
   test(`derives corestore 5.8.2's keys for the ${v.label}`, () => {

@@ -7,7 +7,8 @@ export const SEPARATOR = ':'
 
 /**
  * The name of a child view, as corestore 5 composes it: `a` under the root, `a:b` under `a`.
- * A Buffer name becomes its hex; no name (or an empty one) becomes 32 random bytes in hex.
+ * A Buffer name becomes its hex; no name (any falsy value, as in corestore 5, or empty bytes)
+ * becomes 32 random bytes in hex.
  * @param parent the parent view's name, `null` for the root
  * @throws {CorestoreError} `INVALID_NAME` for anything but a string or bytes
  */
@@ -17,7 +18,7 @@ export function childName(parent: string | null, name?: unknown): string {
 }
 
 function ownName(name: unknown): string {
-  if (name === undefined || name === null || name === '') return randomBytes(32).toString('hex')
+  if (!name) return randomBytes(32).toString('hex')
   if (typeof name === 'string') return name
   if (name instanceof Uint8Array) {
     return name.byteLength === 0 ? randomBytes(32).toString('hex') : Buffer.from(name).toString('hex')

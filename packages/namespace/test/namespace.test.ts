@@ -23,6 +23,13 @@ test('no name gives 32 random bytes as hex, different each time', () => {
   assert.match(childName('p', ''), /^p:[0-9a-f]{64}$/)
 })
 
+test('any falsy name is no name, as corestore 5 tests it for truth', () => {
+  for (const none of [undefined, null, '', 0, false, Number.NaN]) {
+    assert.match(childName(null, none), /^[0-9a-f]{64}$/)
+    assert.match(childName('p', none), /^p:[0-9a-f]{64}$/)
+  }
+})
+
 test('a name that is neither a string nor bytes is refused with INVALID_NAME', () => {
   for (const bad of [42, {}, true, () => {}]) {
     assert.throws(
