@@ -5,35 +5,8 @@ import { PassThrough } from 'node:stream'
 import { test } from 'node:test'
 import { COMMANDS, type InfoJson, run } from '@corestore/cli'
 import { Corestore, type Hypercore } from '@corestore/core'
-import { engine } from '@corestore/engine'
-import { fingerprint, Keychain } from '@corestore/keychain'
-import { corestore, snapshot, tmpDir } from './helpers.ts'
-
-interface Written {
-  readonly dir: string
-  readonly masterKey: Buffer
-  readonly cores: Record<'main' | 'photos' | 'random' | 'copy', Hypercore>
-}
-
-/** A closed store with a default core, a nested namespace's, a random-named one and a read-only copy. */
-async function writeStore(dir: string): Promise<Written> {
-  const masterKey = Keychain.generateMasterKey()
-  const store = new Corestore(dir, { masterKey })
-  await store.ready()
-  const other = new Keychain(Keychain.generateMasterKey()).keyPair('theirs').publicKey
-  const cores = {
-    main: store.default(),
-    photos: store.namespace('drive1').namespace('photos').default(),
-    random: store.get(),
-    copy: store.get(other),
-  }
-  for (const core of Object.values(cores)) await engine.ready(core)
-  await engine.append(cores.main, [Buffer.from('hello'), Buffer.from('world')])
-  await engine.append(cores.photos, Buffer.from('<cat.png>'))
-  await store.close()
-  await writeFile(join(dir, 'master_key'), masterKey)
-  return { dir, masterKey, cores }
-}
+import { fingerprint } from '@corestore/keychain'
+import { corestore, snapshot, tmpDir, writeStore } from './helpers.ts'
 
 const hexKey = (core: Hypercore) => (core.key as Buffer).toString('hex')
 

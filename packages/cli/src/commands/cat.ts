@@ -24,7 +24,7 @@ Options:
     const last = count(args, 'end')
     await requireStore(dir)
     await withStore(dir, async (store) => {
-      const found = await findStored(store, query, true)
+      const found = await findStored(store.storedCores(), query, true)
       const core = store.get({ key: found.key })
       await engine.ready(core)
       const end = Math.min(last ?? core.length, core.length)

@@ -3,6 +3,7 @@ import { Corestore } from '@corestore/core'
 import { engine, type Hypercore } from '@corestore/engine'
 import { Networker } from '@corestore/networker'
 import { type Command, count, UsageError, write } from '../command.js'
+import { checkDirectory } from '../directory.js'
 import { bytes, hex } from '../format.js'
 import { interrupted, NETWORK_HELP, NETWORK_OPTIONS, networkOptions } from '../network.js'
 import { Progress } from '../progress.js'
@@ -31,6 +32,7 @@ ${NETWORK_HELP}
       throw new UsageError(`${JSON.stringify(key)} is not a key: 64 hex characters expected`)
     const options = networkOptions(args)
     const timeout = (count(args, 'timeout') ?? DEFAULT_TIMEOUT) * 1000
+    await checkDirectory(dir, { create: true })
     const signal = interrupted(() => process.exit(2))
     const store = new Corestore(dir)
     let networker: Networker | null = null
