@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream'
 import { test } from 'node:test'
 import { COMMANDS, type InfoJson, run } from '@corestore/cli'
 import { Corestore, type Hypercore } from '@corestore/core'
+import { engine } from '@corestore/engine'
 import { fingerprint } from '@corestore/keychain'
 import { corestore, snapshot, tmpDir, writeStore } from './helpers.ts'
 
@@ -93,6 +94,55 @@ test('append writes blocks to the default core, cat prints them back, by name or
   const unknown = await corestore(['cat', dir, 'nope'])
   assert.equal(unknown.code, 1)
   assert.match(unknown.stderr, /^corestore cat: no core with key or name nope is stored in this store\n$/)
+})
+
+test('cat reads a store another Corestore holds open, and changes no file', async (t) => {
+  const { dir, cores } = await writeStore(await tmpDir(t))
+  const holder = new Corestore(dir)
+  await holder.ready()
+  t.after(() => holder.close())
+  const main = holder.default()
+  await engine.ready(main)
+  await engine.append(main, [Buffer.from('!'), Buffer.alloc(0), Buffer.from('last')])
+  const before = await snapshot(dir)
+
+  const printed = await corestore(['cat', dir, 'default'])
+  assert.deepEqual(printed, { code: 0, stdout: 'hello\nworld\n!\n\nlast\n', stderr: '' })
+  const range = await corestore(['cat', dir, hexKey(cores.main), '--start', '2', '--end', '5', '--raw'])
+  assert.deepEqual(range, { code: 0, stdout: '!last', stderr: '' })
+  assert.equal((await corestore(['cat', dir, 'drive1:photos'])).stdout, '<cat.png>\n')
+  assert.deepEqual(await snapshot(dir), before, 'no byte, mode or mtime changed, nothing created')
+  // The holder still owns the store: it can go on writing.
+  await engine.append(main, Buffer.from('more'))
+  assert.equal(main.length, 6)
+})
+
+test('cat prints the blocks a sparse copy holds, and stops at the first one it lacks', async (t) => {
+  const dir = await tmpDir(t)
+  const source = new Corestore(join(dir, 'source'))
+  const copy = new Corestore(join(dir, 'copy'))
+  await Promise.all([source.ready(), copy.ready()])
+  const blocks = Array.from({ length: 7 }, (_, i) => Buffer.from(`block ${i} `.repeat(i + 1)))
+  const original = source.default()
+  await engine.ready(original)
+  await engine.append(original, blocks)
+  const sparse = copy.get({ key: original.key as Buffer, sparse: true })
+  await engine.ready(sparse)
+  const a = source.replicate(true, { live: true })
+  const b = copy.replicate(false, { live: true })
+  for (const stream of [a, b]) stream.on('error', () => {})
+  a.pipe(b).pipe(a)
+  for (const i of [1, 4, 6]) assert.deepEqual(await engine.get(sparse, i), blocks[i])
+  await Promise.all([source.close(), copy.close()])
+
+  const key = hexKey(original)
+  const at = async (start: number, end: number) =>
+    corestore(['cat', join(dir, 'copy'), key, '--start', String(start), '--end', String(end)])
+  for (const i of [1, 4, 6]) assert.deepEqual(await at(i, i + 1), { code: 0, stdout: `${blocks[i]}\n`, stderr: '' })
+  const gap = await at(4, 7)
+  assert.equal(gap.code, 1)
+  assert.equal(gap.stdout, `${blocks[4]}\n`)
+  assert.equal(gap.stderr, 'corestore cat: block 5 is not stored here (this copy is sparse)\n')
 })
 
 test('rm asks before deleting a writable core, and deletes it on yes, leaving the rest', async (t) => {

@@ -78,3 +78,17 @@ test('writing to a store this user cannot write fails in one line, and changes n
   }
   assert.deepEqual(await snapshot(dir), before, 'no byte, mode or mtime changed, nothing created')
 })
+
+test('info and cat read a store this user cannot write', { timeout: 60_000 }, async (context) => {
+  const t = new Teardown(context)
+  const root = await tmpDir(t)
+  const { dir } = await writeStore(join(root, 'store'))
+  const as = await readOnly(t, root, dir)
+  const before = await snapshot(dir)
+  const info = await corestore(['info', dir], { as })
+  assert.equal(info.stderr, '')
+  assert.equal(info.code, 0)
+  assert.match(info.stdout, /cores {8}4 \(3 writable\)/)
+  assert.deepEqual(await corestore(['cat', dir, 'default'], { as }), { code: 0, stdout: 'hello\nworld\n', stderr: '' })
+  assert.deepEqual(await snapshot(dir), before)
+})
