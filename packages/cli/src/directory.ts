@@ -54,7 +54,8 @@ async function need(path: string, mode: number, message: (reason: string) => str
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether anything (a file, a folder, a dangling link) is at `path`. */
+export async function exists(path: string): Promise<boolean> {
   return lstat(path).then(
     () => true,
     () => false,
