@@ -57,10 +57,15 @@ test('serve announces a store on a local DHT; clone finds a core there and downl
   )
   assert.match(cloned.stderr, /^downloading 300 blocks, 344\.9 KB\n/)
   assert.match(cloned.stderr, / 100% \| 300\/300 blocks \| 344\.9 KB \| .*\/s \| ETA 0s\n/)
+  const bars = cloned.stderr.split('\n').slice(1, -1)
+  assert.equal(bars.filter((line) => line.includes(' 100% ')).length, 1, 'the last state is printed once')
+  for (const line of bars) assert.ok(line.length < 80, `fits 80 columns: ${line}`)
 
   const again = await corestore(['clone', key, copy, ...bootstrap, '--timeout', '20'], { timeout: 40_000 })
   assert.equal(again.code, 0, again.stderr)
-  assert.match(again.stderr, /^nothing new: all 300 blocks \(344\.9 KB\) are here already\n/)
+  // Nothing to download: one line says so, no bar, and no time taken to tell.
+  assert.equal(again.stderr, 'nothing new: all 300 blocks (344.9 KB) are here already\n')
+  assert.equal(again.stdout, `cloned ${key} into ${copy}: 300 blocks, 344.9 KB (${bytes} bytes), nothing new\n`)
 
   const info = JSON.parse((await corestore(['info', copy, '--json'])).stdout) as InfoJson
   assert.deepEqual(info.cores, [{ ...info.cores[0], key, writable: false, length: 300, byteLength: bytes }])

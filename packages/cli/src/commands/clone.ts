@@ -58,7 +58,6 @@ ${NETWORK_HELP}
       await abortable(signal, found(core, opened, timeout))
       const length = core.length
       const have = core.downloaded(0, length)
-      const started = Date.now()
       const size = bytes(core.byteLength)
       const plan =
         have === 0
@@ -67,24 +66,28 @@ ${NETWORK_HELP}
             ? `nothing new: all ${length} blocks (${size}) are here already`
             : `downloading ${length - have} of ${length} blocks (${size} in all)`
       await write(io.stderr, `${plan}\n`)
-      progress = new Progress(io.stderr, length)
-      const onblock = (index: number, data: Buffer) => {
-        received++
-        if (index < length) progress?.add(data.length)
+      const started = Date.now()
+      // Nothing to fetch, nothing to show: a bar would only print its 100 % line.
+      if (have < length) {
+        progress = new Progress(io.stderr, length)
+        const onblock = (index: number, data: Buffer) => {
+          received++
+          if (index < length) progress?.add(data.length)
+        }
+        core.on('download', onblock)
+        progress.start(have)
+        await abortable(
+          signal,
+          engine.call((cb) => core.download({ start: 0, end: length }, cb)),
+        )
+        core.off('download', onblock)
+        progress.stop()
       }
-      core.on('download', onblock)
-      progress.start(have)
-      await abortable(
-        signal,
-        engine.call((cb) => core.download({ start: 0, end: length }, cb)),
-      )
-      core.off('download', onblock)
       cloned = true
-      progress.stop()
-      const seconds = ((Date.now() - started) / 1000).toFixed(1)
+      const took = have === length ? ', nothing new' : ` in ${((Date.now() - started) / 1000).toFixed(1)} s`
       await write(
         io.stdout,
-        `cloned ${hex(core.key as Buffer)} into ${dir}: ${length} blocks, ${bytes(core.byteLength)} (${core.byteLength} bytes) in ${seconds} s\n`,
+        `cloned ${hex(core.key as Buffer)} into ${dir}: ${length} blocks, ${size} (${core.byteLength} bytes)${took}\n`,
       )
     } finally {
       progress?.stop()
