@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
-import { test } from 'node:test'
+import { type TestContext, test } from 'node:test'
 import { COMMANDS, type InfoJson, run } from '@corestore/cli'
 import { Corestore, type Hypercore } from '@corestore/core'
 import { engine } from '@corestore/engine'
+import { CorestoreError } from '@corestore/errors'
 import { fingerprint } from '@corestore/keychain'
 import { corestore, snapshot, tmpDir, writeStore } from './helpers.ts'
 
@@ -210,11 +211,12 @@ test('every command has --help; mistakes in the command line are one line and ex
   }
 })
 
-test('an internal error exits with code 2 and its stack', async (t) => {
+/** `corestore info` on a store, in this process, with a standard output whose writes throw `err`. */
+async function infoFailingWith(t: TestContext, err: Error): Promise<{ code: number; said: string }> {
   const { dir } = await writeStore(await tmpDir(t))
   const stdout = new PassThrough()
   stdout.write = () => {
-    throw new Error('disk on fire')
+    throw err
   }
   const stderr = new PassThrough()
   let said = ''
@@ -222,6 +224,36 @@ test('an internal error exits with code 2 and its stack', async (t) => {
     said += d.toString()
   })
   const code = await run(['info', dir], { stdin: new PassThrough(), stdout, stderr })
+  return { code, said }
+}
+
+test('an internal error exits with code 2 and its stack', async (t) => {
+  const { code, said } = await infoFailingWith(t, new Error('disk on fire'))
   assert.equal(code, 2)
   assert.match(said, /^corestore info: internal error \(a bug: please report it\)\nError: disk on fire\n {4}at /)
+})
+
+test('a file the system refuses is one line and exit code 1, whether or not a package wrapped it', async (t) => {
+  const denied = () =>
+    Object.assign(new Error("EACCES: permission denied, open '/srv/notes/LOCK'"), {
+      code: 'EACCES',
+      errno: -13,
+      syscall: 'open',
+      path: '/srv/notes/LOCK',
+    })
+  assert.deepEqual(await infoFailingWith(t, denied()), {
+    code: 1,
+    said: 'corestore info: cannot open /srv/notes/LOCK: permission denied\n',
+  })
+  const wrapped = new CorestoreError(
+    'STORAGE_ERROR',
+    "/srv/notes/LOCK: EACCES: permission denied,\nopen '/srv/notes/LOCK'",
+    {
+      cause: denied(),
+    },
+  )
+  assert.deepEqual(await infoFailingWith(t, wrapped), {
+    code: 1,
+    said: "corestore info: STORAGE_ERROR: /srv/notes/LOCK: EACCES: permission denied, open '/srv/notes/LOCK'\n",
+  })
 })
