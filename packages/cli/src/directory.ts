@@ -26,6 +26,8 @@ export async function checkDirectory(dir: string, opts: { create: boolean }): Pr
     return
   }
   if (found.code !== 'ENOENT' && found.code !== 'ENOTDIR') throw new UsageError(`${dir}: ${reasonOf(found)}`)
+  // Only a link can be there and not be found: it points at nothing, and nothing can be created through it.
+  if (await exists(dir)) throw new UsageError(`${dir} is a symbolic link to a path that does not exist`)
   const [above, st] = await nearestExisting(dir)
   if (!st.isDirectory()) throw new UsageError(`${dir}: ${above} ${st.isFile() ? 'is a file' : 'is not a directory'}`)
   if (!opts.create) throw new UsageError(`${dir}: no such directory`)

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { corestore, readOnly, snapshot, Teardown, tmpDir, type User, writeStore } from './helpers.ts'
@@ -23,12 +23,15 @@ test('append and clone refuse a file, a path below a file and a folder they cann
   await writeFile(file, 'not a store\n')
   const locked = join(dir, 'locked')
   await mkdir(locked)
+  const link = join(dir, 'link')
+  await symlink(join(dir, 'nowhere'), link)
   const as = await readOnly(t, dir, locked)
 
   for (const command of [(path: string) => ['append', path, 'x'], (path: string) => ['clone', KEY, path, ...OFFLINE]]) {
     await refused(command(file), `${file} is a file, not a directory`)
     await refused(command(join(file, 'store')), `${join(file, 'store')}: ${file} is a file`)
     await refused(command(join(file, 'a', 'b')), `${join(file, 'a', 'b')}: ${file} is a file`)
+    await refused(command(link), `${link} is a symbolic link to a path that does not exist`)
     await refused(command(locked), `cannot write ${locked}: permission denied`, as)
     await refused(
       command(join(locked, 'store')),
@@ -38,6 +41,7 @@ test('append and clone refuse a file, a path below a file and a folder they cann
   }
   assert.equal(await readFile(file, 'utf8'), 'not a store\n')
   assert.deepEqual(await readdir(locked), [])
+  assert.deepEqual((await readdir(dir)).sort(), ['file', 'link', 'locked'])
 })
 
 test('info, cat, rm and serve call a file a file, and name the file in the way of a path below it', {
