@@ -8,6 +8,7 @@ import { clone } from './commands/clone.js'
 import { info } from './commands/info.js'
 import { rm } from './commands/rm.js'
 import { serve } from './commands/serve.js'
+import { reasonOf } from './directory.js'
 
 export const COMMANDS: readonly Command[] = [info, cat, append, rm, serve, clone]
 
@@ -105,10 +106,47 @@ function report(command: Command, err: unknown, io: Io): number {
     return EXIT.usage
   }
   if (isCorestoreError(err)) {
-    io.stderr.write(`${prefix}: ${err.code}: ${err.message}\n`)
+    io.stderr.write(`${prefix}: ${err.code}: ${oneLine(err.message)}\n`)
+    return EXIT.usage
+  }
+  const refused = systemRefusal(err)
+  if (refused !== null) {
+    io.stderr.write(`${prefix}: ${refused}\n`)
     return EXIT.usage
   }
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err)
   io.stderr.write(`${prefix}: internal error (a bug: please report it)\n${detail}\n`)
   return EXIT.internal
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ')
+}
+
+/** What the machine refused rather than what the code got wrong: no room, no permission, no such folder. */
+const REFUSALS = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+  'ENOTDIR',
+  'EISDIR',
+  'ELOOP',
+  'ENAMETOOLONG',
+])
+
+/**
+ * A file system error that is the machine's answer, not a bug, as one line
+ * (`cannot open /x/LOCK: permission denied`); `null` for any other error.
+ */
+function systemRefusal(err: unknown): string | null {
+  if (!(err instanceof Error)) return null
+  const { code, syscall, path } = err as NodeJS.ErrnoException
+  if (typeof code !== 'string' || !REFUSALS.has(code) || typeof syscall !== 'string') return null
+  const reason = reasonOf(err as NodeJS.ErrnoException)
+  return typeof path === 'string' ? `cannot ${syscall} ${path}: ${reason}` : `${syscall}: ${reason}`
 }

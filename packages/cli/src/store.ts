@@ -1,15 +1,14 @@
-import { stat } from 'node:fs/promises'
 import { openStorage, readMasterKey } from '@corestore/bootstrap'
 import { Corestore, type StoredCore } from '@corestore/core'
 import { UsageError } from './command.js'
+import { checkDirectory } from './directory.js'
 
 /**
  * The master key of the store in `dir`, read without creating or changing anything.
- * @throws {UsageError} when `dir` does not exist or holds no `master_key` (it is not a store)
+ * @throws {UsageError} when `dir` is not a directory one can read, or holds no `master_key` (it is not a store)
  */
 export async function requireStore(dir: string): Promise<Buffer> {
-  const st = await stat(dir).catch(() => null)
-  if (!st?.isDirectory()) throw new UsageError(`${dir}: no such directory`)
+  await checkDirectory(dir, { create: false })
   const masterKey = await readMasterKey(openStorage(dir))
   if (!masterKey) throw new UsageError(`${dir} is not a corestore: it has no master_key`)
   return masterKey
@@ -29,14 +28,18 @@ export async function withStore<T>(dir: string, fn: (store: Corestore) => Promis
 const HEX64 = /^[0-9a-f]{64}$/i
 
 /**
- * The stored core that `query` names: its key or discovery key in hex or, with `byName`, its
- * name as `corestore info` shows it.
+ * The stored core that `query` names among `cores`: its key or discovery key in hex or, with
+ * `byName`, its name as `corestore info` shows it.
  * @throws {UsageError} when no stored core matches
  */
-export async function findStored(store: Corestore, query: string, byName: boolean): Promise<StoredCore> {
+export async function findStored(
+  cores: AsyncIterable<StoredCore>,
+  query: string,
+  byName: boolean,
+): Promise<StoredCore> {
   const hex = HEX64.test(query) ? query.toLowerCase() : null
   if (!hex && !byName) throw new UsageError(`${JSON.stringify(query)} is not a key: 64 hex characters expected`)
-  for await (const core of store.storedCores()) {
+  for await (const core of cores) {
     if (hex && (core.key.toString('hex') === hex || core.discoveryKey.toString('hex') === hex)) return core
     if (byName && core.name === query) return core
   }

@@ -2,38 +2,13 @@ import assert from 'node:assert/strict'
 import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
-import { test } from 'node:test'
+import { type TestContext, test } from 'node:test'
 import { COMMANDS, type InfoJson, run } from '@corestore/cli'
 import { Corestore, type Hypercore } from '@corestore/core'
 import { engine } from '@corestore/engine'
-import { fingerprint, Keychain } from '@corestore/keychain'
-import { corestore, snapshot, tmpDir } from './helpers.ts'
-
-interface Written {
-  readonly dir: string
-  readonly masterKey: Buffer
-  readonly cores: Record<'main' | 'photos' | 'random' | 'copy', Hypercore>
-}
-
-/** A closed store with a default core, a nested namespace's, a random-named one and a read-only copy. */
-async function writeStore(dir: string): Promise<Written> {
-  const masterKey = Keychain.generateMasterKey()
-  const store = new Corestore(dir, { masterKey })
-  await store.ready()
-  const other = new Keychain(Keychain.generateMasterKey()).keyPair('theirs').publicKey
-  const cores = {
-    main: store.default(),
-    photos: store.namespace('drive1').namespace('photos').default(),
-    random: store.get(),
-    copy: store.get(other),
-  }
-  for (const core of Object.values(cores)) await engine.ready(core)
-  await engine.append(cores.main, [Buffer.from('hello'), Buffer.from('world')])
-  await engine.append(cores.photos, Buffer.from('<cat.png>'))
-  await store.close()
-  await writeFile(join(dir, 'master_key'), masterKey)
-  return { dir, masterKey, cores }
-}
+import { CorestoreError } from '@corestore/errors'
+import { fingerprint } from '@corestore/keychain'
+import { corestore, snapshot, tmpDir, writeStore } from './helpers.ts'
 
 const hexKey = (core: Hypercore) => (core.key as Buffer).toString('hex')
 
@@ -122,6 +97,55 @@ test('append writes blocks to the default core, cat prints them back, by name or
   assert.match(unknown.stderr, /^corestore cat: no core with key or name nope is stored in this store\n$/)
 })
 
+test('cat reads a store another Corestore holds open, and changes no file', async (t) => {
+  const { dir, cores } = await writeStore(await tmpDir(t))
+  const holder = new Corestore(dir)
+  await holder.ready()
+  t.after(() => holder.close())
+  const main = holder.default()
+  await engine.ready(main)
+  await engine.append(main, [Buffer.from('!'), Buffer.alloc(0), Buffer.from('last')])
+  const before = await snapshot(dir)
+
+  const printed = await corestore(['cat', dir, 'default'])
+  assert.deepEqual(printed, { code: 0, stdout: 'hello\nworld\n!\n\nlast\n', stderr: '' })
+  const range = await corestore(['cat', dir, hexKey(cores.main), '--start', '2', '--end', '5', '--raw'])
+  assert.deepEqual(range, { code: 0, stdout: '!last', stderr: '' })
+  assert.equal((await corestore(['cat', dir, 'drive1:photos'])).stdout, '<cat.png>\n')
+  assert.deepEqual(await snapshot(dir), before, 'no byte, mode or mtime changed, nothing created')
+  // The holder still owns the store: it can go on writing.
+  await engine.append(main, Buffer.from('more'))
+  assert.equal(main.length, 6)
+})
+
+test('cat prints the blocks a sparse copy holds, and stops at the first one it lacks', async (t) => {
+  const dir = await tmpDir(t)
+  const source = new Corestore(join(dir, 'source'))
+  const copy = new Corestore(join(dir, 'copy'))
+  await Promise.all([source.ready(), copy.ready()])
+  const blocks = Array.from({ length: 7 }, (_, i) => Buffer.from(`block ${i} `.repeat(i + 1)))
+  const original = source.default()
+  await engine.ready(original)
+  await engine.append(original, blocks)
+  const sparse = copy.get({ key: original.key as Buffer, sparse: true })
+  await engine.ready(sparse)
+  const a = source.replicate(true, { live: true })
+  const b = copy.replicate(false, { live: true })
+  for (const stream of [a, b]) stream.on('error', () => {})
+  a.pipe(b).pipe(a)
+  for (const i of [1, 4, 6]) assert.deepEqual(await engine.get(sparse, i), blocks[i])
+  await Promise.all([source.close(), copy.close()])
+
+  const key = hexKey(original)
+  const at = async (start: number, end: number) =>
+    corestore(['cat', join(dir, 'copy'), key, '--start', String(start), '--end', String(end)])
+  for (const i of [1, 4, 6]) assert.deepEqual(await at(i, i + 1), { code: 0, stdout: `${blocks[i]}\n`, stderr: '' })
+  const gap = await at(4, 7)
+  assert.equal(gap.code, 1)
+  assert.equal(gap.stdout, `${blocks[4]}\n`)
+  assert.equal(gap.stderr, 'corestore cat: block 5 is not stored here (this copy is sparse)\n')
+})
+
 test('rm asks before deleting a writable core, and deletes it on yes, leaving the rest', async (t) => {
   const { dir, cores } = await writeStore(await tmpDir(t))
   const refused = await corestore(['rm', dir, hexKey(cores.photos)], { input: 'n\n' })
@@ -187,11 +211,12 @@ test('every command has --help; mistakes in the command line are one line and ex
   }
 })
 
-test('an internal error exits with code 2 and its stack', async (t) => {
+/** `corestore info` on a store, in this process, with a standard output whose writes throw `err`. */
+async function infoFailingWith(t: TestContext, err: Error): Promise<{ code: number; said: string }> {
   const { dir } = await writeStore(await tmpDir(t))
   const stdout = new PassThrough()
   stdout.write = () => {
-    throw new Error('disk on fire')
+    throw err
   }
   const stderr = new PassThrough()
   let said = ''
@@ -199,6 +224,36 @@ test('an internal error exits with code 2 and its stack', async (t) => {
     said += d.toString()
   })
   const code = await run(['info', dir], { stdin: new PassThrough(), stdout, stderr })
+  return { code, said }
+}
+
+test('an internal error exits with code 2 and its stack', async (t) => {
+  const { code, said } = await infoFailingWith(t, new Error('disk on fire'))
   assert.equal(code, 2)
   assert.match(said, /^corestore info: internal error \(a bug: please report it\)\nError: disk on fire\n {4}at /)
+})
+
+test('a file the system refuses is one line and exit code 1, whether or not a package wrapped it', async (t) => {
+  const denied = () =>
+    Object.assign(new Error("EACCES: permission denied, open '/srv/notes/LOCK'"), {
+      code: 'EACCES',
+      errno: -13,
+      syscall: 'open',
+      path: '/srv/notes/LOCK',
+    })
+  assert.deepEqual(await infoFailingWith(t, denied()), {
+    code: 1,
+    said: 'corestore info: cannot open /srv/notes/LOCK: permission denied\n',
+  })
+  const wrapped = new CorestoreError(
+    'STORAGE_ERROR',
+    "/srv/notes/LOCK: EACCES: permission denied,\nopen '/srv/notes/LOCK'",
+    {
+      cause: denied(),
+    },
+  )
+  assert.deepEqual(await infoFailingWith(t, wrapped), {
+    code: 1,
+    said: "corestore info: STORAGE_ERROR: /srv/notes/LOCK: EACCES: permission denied, open '/srv/notes/LOCK'\n",
+  })
 })

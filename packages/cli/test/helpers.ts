@@ -1,9 +1,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
+import { Corestore, type Hypercore } from '@corestore/core'
+import { engine } from '@corestore/engine'
+import { Keychain } from '@corestore/keychain'
 
 /** What the helpers need of a test: somewhere to register teardown (a `TestContext`, or a `Teardown`). */
 export interface Hooks {
@@ -42,9 +45,17 @@ export interface Result {
   readonly stderr: string
 }
 
-/** Run `corestore ...args` to the end; `input` is written to its standard input. */
-export function corestore(args: string[], opts: { input?: string; timeout?: number } = {}): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: ENV })
+/** Which user a command runs as (the test's own when left out). */
+export interface User {
+  readonly uid?: number
+  readonly gid?: number
+}
+
+/**
+ * Run `corestore ...args` to the end; `input` is written to its standard input, `as` says as whom.
+ */
+export function corestore(args: string[], opts: { input?: string; timeout?: number; as?: User } = {}): Promise<Result> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, ...opts.as })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => {
@@ -115,6 +126,29 @@ export async function tmpDir(t: Hooks): Promise<string> {
   return dir
 }
 
+/**
+ * Make `dir` and everything in it read-only for the user a command then runs as: the modes are
+ * made read-only (files 0444, folders 0555) and, since root ignores modes, a test running as root
+ * gets `nobody` to run the command (`root`, the test's temporary folder, is opened to others so
+ * that nobody can reach `dir`). `t` gives the modes back for the folder's removal: pass a
+ * `Teardown` registered after the folder's own removal.
+ */
+export async function readOnly(t: Hooks, root: string, dir: string): Promise<User> {
+  const paths = [dir, ...(await readdir(dir, { recursive: true })).map((p) => join(dir, p))]
+  const modes = new Map<string, number>()
+  for (const path of paths) {
+    const st = await stat(path)
+    modes.set(path, st.mode & 0o7777)
+    await chmod(path, st.isDirectory() ? 0o555 : 0o444)
+  }
+  t.after(async () => {
+    for (const [path, mode] of modes) await chmod(path, mode)
+  })
+  if (process.getuid?.() !== 0) return {}
+  await chmod(root, 0o755)
+  return { uid: 65534, gid: 65534 }
+}
+
 /** Every file under `dir` with a hash of its bytes and its modification time: what must not change. */
 export async function snapshot(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>()
@@ -129,4 +163,30 @@ export async function snapshot(dir: string): Promise<Map<string, string>> {
     out.set(relative(dir, path), `${content} ${st.mtimeMs} ${st.mode}`)
   }
   return out
+}
+
+export interface Written {
+  readonly dir: string
+  readonly masterKey: Buffer
+  readonly cores: Record<'main' | 'photos' | 'random' | 'copy', Hypercore>
+}
+
+/** A closed store with a default core, a nested namespace's, a random-named one and a read-only copy. */
+export async function writeStore(dir: string): Promise<Written> {
+  const masterKey = Keychain.generateMasterKey()
+  const store = new Corestore(dir, { masterKey })
+  await store.ready()
+  const other = new Keychain(Keychain.generateMasterKey()).keyPair('theirs').publicKey
+  const cores = {
+    main: store.default(),
+    photos: store.namespace('drive1').namespace('photos').default(),
+    random: store.get(),
+    copy: store.get(other),
+  }
+  for (const core of Object.values(cores)) await engine.ready(core)
+  await engine.append(cores.main, [Buffer.from('hello'), Buffer.from('world')])
+  await engine.append(cores.photos, Buffer.from('<cat.png>'))
+  await store.close()
+  await writeFile(join(dir, 'master_key'), masterKey)
+  return { dir, masterKey, cores }
 }

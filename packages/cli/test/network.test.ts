@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import type { InfoJson } from '@corestore/cli'
 import { Corestore } from '@corestore/core'
 import { engine } from '@corestore/engine'
-import { corestore, type Hooks, Running, Teardown, tmpDir } from './helpers.ts'
+import { discoveryKey } from '@corestore/keychain'
+import { corestore, type Hooks, Running, snapshot, Teardown, tmpDir, writeStore } from './helpers.ts'
 
 interface Testnet {
   readonly bootstrap: { host: string; port: number }[]
@@ -54,10 +57,15 @@ test('serve announces a store on a local DHT; clone finds a core there and downl
   )
   assert.match(cloned.stderr, /^downloading 300 blocks, 344\.9 KB\n/)
   assert.match(cloned.stderr, / 100% \| 300\/300 blocks \| 344\.9 KB \| .*\/s \| ETA 0s\n/)
+  const bars = cloned.stderr.split('\n').slice(1, -1)
+  assert.equal(bars.filter((line) => line.includes(' 100% ')).length, 1, 'the last state is printed once')
+  for (const line of bars) assert.ok(line.length < 80, `fits 80 columns: ${line}`)
 
   const again = await corestore(['clone', key, copy, ...bootstrap, '--timeout', '20'], { timeout: 40_000 })
   assert.equal(again.code, 0, again.stderr)
-  assert.match(again.stderr, /^nothing new: all 300 blocks \(344\.9 KB\) are here already\n/)
+  // Nothing to download: one line says so, no bar, and no time taken to tell.
+  assert.equal(again.stderr, 'nothing new: all 300 blocks (344.9 KB) are here already\n')
+  assert.equal(again.stdout, `cloned ${key} into ${copy}: 300 blocks, 344.9 KB (${bytes} bytes), nothing new\n`)
 
   const info = JSON.parse((await corestore(['info', copy, '--json'])).stdout) as InfoJson
   assert.deepEqual(info.cores, [{ ...info.cores[0], key, writable: false, length: 300, byteLength: bytes }])
@@ -79,6 +87,44 @@ test('clone gives up with exit code 1 when no peer serves the core', { timeout: 
   const { code, stderr } = await corestore(['clone', key, join(dir, 'copy'), ...bootstrap, '--timeout', '2'])
   assert.equal(code, 1)
   assert.equal(stderr, 'corestore clone: no peer served this core within 2 s\n')
+})
+
+test('a clone that receives nothing leaves nothing behind, and never removes what was there', {
+  timeout: 60_000,
+}, async (t) => {
+  const bootstrap = await testnet(t)
+  const dir = await tmpDir(t)
+  const { dir: store, cores } = await writeStore(join(dir, 'store'))
+  const empty = join(dir, 'empty')
+  await mkdir(empty)
+  const held = join(dir, 'held')
+  const holder = new Corestore(held)
+  await holder.ready()
+  t.after(() => holder.close())
+  // A key no peer serves, whose core folder would sit beside none of the store's (so no folder is shared).
+  const taken = new Set(Object.values(cores).map((c) => (c.discoveryKey as Buffer).toString('hex').slice(0, 2)))
+  let key: Buffer
+  do key = randomBytes(32)
+  while (taken.has(discoveryKey(key).toString('hex').slice(0, 2)))
+  const before = { store: await snapshot(store), held: await snapshot(held) }
+
+  const clone = (into: string) => corestore(['clone', key.toString('hex'), into, ...bootstrap, '--timeout', '1'])
+  const [fresh, intoEmpty, intoStore, intoHeld] = await Promise.all([
+    clone(join(dir, 'new', 'copy')),
+    clone(empty),
+    clone(store),
+    clone(held),
+  ])
+  for (const result of [fresh, intoEmpty, intoStore]) {
+    assert.deepEqual(result, { code: 1, stdout: '', stderr: 'corestore clone: no peer served this core within 1 s\n' })
+  }
+  assert.equal(intoHeld.code, 1)
+  assert.match(intoHeld.stderr, /^corestore clone: STORE_LOCKED: [^\n]*\n$/)
+
+  assert.deepEqual((await readdir(dir)).sort(), ['empty', 'held', 'store'], 'new/copy is gone, and new with it')
+  assert.deepEqual(await readdir(empty), [])
+  assert.deepEqual(await snapshot(store), before.store, 'the store is as it was: its cores, master_key and LOCK')
+  assert.deepEqual(await snapshot(held), before.held)
 })
 
 test('serve closes cleanly on SIGTERM too, and refuses a store with no cores', { timeout: 60_000 }, async (context) => {

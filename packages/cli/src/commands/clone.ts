@@ -1,8 +1,11 @@
 import { once } from 'node:events'
 import { Corestore } from '@corestore/core'
 import { engine, type Hypercore } from '@corestore/engine'
+import { discoveryKey } from '@corestore/keychain'
 import { Networker } from '@corestore/networker'
 import { type Command, count, UsageError, write } from '../command.js'
+import { checkDirectory } from '../directory.js'
+import { Footprint } from '../footprint.js'
 import { bytes, hex } from '../format.js'
 import { interrupted, NETWORK_HELP, NETWORK_OPTIONS, networkOptions } from '../network.js'
 import { Progress } from '../progress.js'
@@ -17,7 +20,8 @@ export const clone: Command = {
 Looks the core with this key up on the HyperDHT, connects to the peers serving it, and downloads
 every block it has, into the store in <dir> (created when it holds none yet). A progress bar on
 standard error shows blocks and bytes, the rate and the time left. Run it again to fetch what was
-appended since.
+appended since. A clone that receives nothing (no peer, interrupted) removes what it created:
+the folders, master_key, LOCK and the core's folder; nothing that was there before.
 
 Options:
 ${NETWORK_HELP}
@@ -31,10 +35,15 @@ ${NETWORK_HELP}
       throw new UsageError(`${JSON.stringify(key)} is not a key: 64 hex characters expected`)
     const options = networkOptions(args)
     const timeout = (count(args, 'timeout') ?? DEFAULT_TIMEOUT) * 1000
+    await checkDirectory(dir, { create: true })
+    // A clone that receives nothing takes back what it created: no store is left behind for nothing.
+    const footprint = await Footprint.before(dir, discoveryKey(Buffer.from(key, 'hex')))
     const signal = interrupted(() => process.exit(2))
     const store = new Corestore(dir)
     let networker: Networker | null = null
     let progress: Progress | null = null
+    let received = 0
+    let cloned = false
     try {
       await store.ready()
       // Sparse: nothing downloads before download() below, so the progress bar sees every block.
@@ -49,7 +58,6 @@ ${NETWORK_HELP}
       await abortable(signal, found(core, opened, timeout))
       const length = core.length
       const have = core.downloaded(0, length)
-      const started = Date.now()
       const size = bytes(core.byteLength)
       const plan =
         have === 0
@@ -58,27 +66,35 @@ ${NETWORK_HELP}
             ? `nothing new: all ${length} blocks (${size}) are here already`
             : `downloading ${length - have} of ${length} blocks (${size} in all)`
       await write(io.stderr, `${plan}\n`)
-      progress = new Progress(io.stderr, length)
-      const onblock = (index: number, data: Buffer) => {
-        if (index < length) progress?.add(data.length)
+      const started = Date.now()
+      // Nothing to fetch, nothing to show: a bar would only print its 100 % line.
+      if (have < length) {
+        progress = new Progress(io.stderr, length)
+        const onblock = (index: number, data: Buffer) => {
+          received++
+          if (index < length) progress?.add(data.length)
+        }
+        core.on('download', onblock)
+        progress.start(have)
+        await abortable(
+          signal,
+          engine.call((cb) => core.download({ start: 0, end: length }, cb)),
+        )
+        core.off('download', onblock)
+        progress.stop()
       }
-      core.on('download', onblock)
-      progress.start(have)
-      await abortable(
-        signal,
-        engine.call((cb) => core.download({ start: 0, end: length }, cb)),
-      )
-      core.off('download', onblock)
-      progress.stop()
-      const seconds = ((Date.now() - started) / 1000).toFixed(1)
+      cloned = true
+      const took = have === length ? ', nothing new' : ` in ${((Date.now() - started) / 1000).toFixed(1)} s`
       await write(
         io.stdout,
-        `cloned ${hex(core.key as Buffer)} into ${dir}: ${length} blocks, ${bytes(core.byteLength)} (${core.byteLength} bytes) in ${seconds} s\n`,
+        `cloned ${hex(core.key as Buffer)} into ${dir}: ${length} blocks, ${size} (${core.byteLength} bytes)${took}\n`,
       )
     } finally {
       progress?.stop()
       await networker?.close()
       await store.close()
+      // The error that ended the clone is the one to report, not a failure to tidy up after it.
+      if (!cloned && received === 0) await footprint.undo().catch(() => false)
     }
   },
 }

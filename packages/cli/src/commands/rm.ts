@@ -22,7 +22,7 @@ Options:
     const [dir, query] = args.positionals as [string, string]
     await requireStore(dir)
     await withStore(dir, async (store) => {
-      const core = await findStored(store, query, false)
+      const core = await findStored(store.storedCores(), query, false)
       const label = `${hex(core.key)}${core.name === null ? '' : ` (${core.name})`}`
       if (core.writable && !flag(args, 'yes')) {
         const answer = await ask(io, `core ${label} is writable: its blocks cannot be recovered. Remove it? [y/N] `)

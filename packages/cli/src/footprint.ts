@@ -1,0 +1,88 @@
+import { rm, rmdir, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { coreDirectory, LOCK_FILE, lockStore, MASTER_KEY_FILE, openStorage, type StoreLock } from '@corestore/bootstrap'
+import { isCorestoreError } from '@corestore/errors'
+import { exists } from './directory.js'
+
+/**
+ * What opening a store in `dir` and one core in it is about to create, noted before it does: the
+ * folders down to `dir`, `master_key`, `LOCK` and the core's `xx/yy/<dk>` folder. `undo()` takes
+ * back exactly those and nothing that was there before, so a clone that received nothing leaves
+ * the disk as it found it.
+ */
+export class Footprint {
+  readonly #dir: string
+  /** Folders from `dir` upwards that did not exist, deepest first. */
+  readonly #folders: string[]
+  /** The core's folder, when it did not exist, then the `xx/yy` and `xx` above it that did not. */
+  readonly #core: string[]
+  /** `master_key` and `LOCK`, when they did not exist. */
+  readonly #files: string[]
+
+  private constructor(dir: string, folders: string[], core: string[], files: string[]) {
+    this.#dir = dir
+    this.#folders = folders
+    this.#core = core
+    this.#files = files
+  }
+
+  static async before(dir: string, discoveryKey: Buffer): Promise<Footprint> {
+    const folders: string[] = []
+    for (let path = dir; !(await exists(path)); path = dirname(path)) {
+      folders.push(path)
+      if (dirname(path) === path) break
+    }
+    const core = coreDirectory(discoveryKey.toString('hex'))
+    const missing = async (paths: string[]) => {
+      const out: string[] = []
+      for (const path of paths) if (!(await exists(join(dir, path)))) out.push(join(dir, path))
+      return out
+    }
+    // A core that was there before is not ours to remove, nor are the folders above it.
+    const coreFolders = (await exists(join(dir, core))) ? [] : await missing([core, core.slice(0, 5), core.slice(0, 2)])
+    return new Footprint(dir, folders, coreFolders, await missing([MASTER_KEY_FILE, LOCK_FILE]))
+  }
+
+  /**
+   * Remove what was created since `before()`. Run it once the store is closed: it takes the
+   * store's lock itself so that nobody opens the store while it goes, and leaves everything
+   * when somebody already has (their store may now use what was created).
+   * @returns whether it removed what was created
+   */
+  async undo(): Promise<boolean> {
+    let lock: StoreLock | null
+    try {
+      lock = await lockStore(openStorage(this.#dir))
+    } catch (err) {
+      if (isCorestoreError(err) && err.code === 'STORE_LOCKED') return false
+      throw err
+    }
+    try {
+      const [core, ...above] = this.#core
+      if (core !== undefined) await rm(core, { recursive: true, force: true })
+      for (const folder of above) await removeFolder(folder)
+      for (const file of this.#files) await unlink(file).catch(ignoreMissing)
+    } finally {
+      await lock?.release()
+    }
+    for (const folder of this.#folders) if (!(await removeFolder(folder))) break
+    return true
+  }
+}
+
+/** `rmdir`, which removes a folder only when it is empty: `false` when something else is in it now. */
+async function removeFolder(path: string): Promise<boolean> {
+  try {
+    await rmdir(path)
+    return true
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false
+    if (code === 'ENOENT') return true
+    throw err
+  }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err
+}
