@@ -8,7 +8,7 @@ import { Corestore, type Hypercore } from '@corestore/core'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { fingerprint } from '@corestore/keychain'
-import { corestore, snapshot, tmpDir, writeStore } from './helpers.ts'
+import { BIN, corestore, snapshot, tmpDir, writeStore } from './helpers.ts'
 
 const hexKey = (core: Hypercore) => (core.key as Buffer).toString('hex')
 
@@ -256,4 +256,18 @@ test('a file the system refuses is one line and exit code 1, whether or not a pa
     code: 1,
     said: "corestore info: STORAGE_ERROR: /srv/notes/LOCK: EACCES: permission denied, open '/srv/notes/LOCK'\n",
   })
+})
+
+test('cat into a pipe its reader closes early (| head -1) ends quietly with exit 0', async (t) => {
+  const dir = join(await tmpDir(t), 'store')
+  const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n')
+  assert.equal((await corestore(['append', dir, '-'], { input: `${lines}\n` })).code, 0)
+  const { spawnSync } = await import('node:child_process')
+  const piped = spawnSync(
+    'bash',
+    ['-c', 'node "$0" cat "$1" default | head -1; echo "status ${PIPESTATUS[0]}" >&2', BIN, dir],
+    { encoding: 'utf8', env: { ...process.env, CORESTORE_FROM_SOURCE: '1' }, timeout: 60_000 },
+  )
+  assert.equal(piped.stdout, 'line 0\n')
+  assert.equal(piped.stderr.trim(), 'status 0')
 })
