@@ -1,4 +1,10 @@
-import { engine, type RandomAccessStorage, type StorageCallback, type StorageFactory } from '@corestore/engine'
+import {
+  engine,
+  notFound,
+  type RandomAccessStorage,
+  type StorageCallback,
+  type StorageFactory,
+} from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
 import { deriveStoredName, readStoredName } from './disk.js'
@@ -6,14 +12,44 @@ import { coreDirectory } from './layout.js'
 import { encodeName } from './name-file.js'
 import type { Storage } from './storage.js'
 
-/** What the caller knows of a core before opening it. */
-export interface CoreIdentity {
-  readonly discoveryKey: Buffer
-  /** `null` when the core is opened by discovery key alone: it is then read from the `key` file. */
-  readonly publicKey: Buffer | null
-  readonly secretKey: Buffer | null
-  /** The name a derived core's key pair comes from; written to the core's `name` file. */
-  readonly name: Buffer | null
+/** What the caller knows of a core before opening it, by how it was asked for. */
+export type CoreIdentity =
+  /** Derived from the master key and `name` (written to the core's `name` file). */
+  | {
+      readonly kind: 'derived'
+      readonly discoveryKey: Buffer
+      readonly publicKey: Buffer
+      readonly secretKey: Buffer
+      readonly name: Buffer
+    }
+  /** An explicit key pair: hypercore keeps the secret key in `secret_key`. */
+  | { readonly kind: 'keyPair'; readonly discoveryKey: Buffer; readonly publicKey: Buffer; readonly secretKey: Buffer }
+  /** A public key: writable again if a stored `name` derives to it. */
+  | { readonly kind: 'key'; readonly discoveryKey: Buffer; readonly publicKey: Buffer }
+  /** A discovery key alone: the public key is read from the core's `key` file. */
+  | { readonly kind: 'discoveryKey'; readonly discoveryKey: Buffer }
+
+/** The hypercore options that follow from how a core is known: where its secret key lives. */
+export interface CoreKeyOptions {
+  /** Only a core whose public key is known may be created. */
+  createIfMissing: boolean
+  secretKey?: Buffer
+  /** `false` for a derived core: its secret key lives in its `name` file, never in `secret_key`. */
+  storeSecretKey?: boolean
+}
+
+/** The options to give hypercore for a core opened on `coreStorage(…, identity)`. */
+export function coreKeyOptions(identity: CoreIdentity): CoreKeyOptions {
+  switch (identity.kind) {
+    case 'derived':
+      return { createIfMissing: true, secretKey: identity.secretKey, storeSecretKey: false }
+    case 'keyPair':
+      return { createIfMissing: true, secretKey: identity.secretKey }
+    case 'key':
+      return { createIfMissing: true }
+    case 'discoveryKey':
+      return { createIfMissing: false }
+  }
 }
 
 interface Resolved {
@@ -114,23 +150,24 @@ class CoreFiles {
     const dkHex = identity.discoveryKey.toString('hex')
     const storedKey = await this.#read('key', (f) => engine.readMaybe(f, 0, 32), this.keyFile)
 
-    if (identity.name) {
+    if (identity.kind === 'derived') {
       // A new core (or one whose key file was lost): name first, then the key, so the core is
       // always reopenable writable from what is on disk.
       if (!storedKey) {
-        await this.#read('name', (f) => engine.write(f, 0, encodeName(identity.name as Buffer)))
-        await this.#restoreKey(identity.publicKey as Buffer)
+        await this.#read('name', (f) => engine.write(f, 0, encodeName(identity.name)))
+        await this.#restoreKey(identity.publicKey)
       }
       return { derivedSecretKey: identity.secretKey, storedKey: storedKey ?? identity.publicKey }
     }
-    if (identity.secretKey) {
+    if (identity.kind === 'keyPair') {
       // An explicit key pair: hypercore keeps its secret key in `secret_key` itself.
-      if (!storedKey) await this.#restoreKey(identity.publicKey as Buffer)
+      if (!storedKey) await this.#restoreKey(identity.publicKey)
       return { derivedSecretKey: null, storedKey: storedKey ?? identity.publicKey }
     }
 
+    const known = identity.kind === 'key' ? identity.publicKey : null
     const stored = await readStoredName(this.#storage, identity.discoveryKey)
-    const candidate = identity.publicKey ?? storedKey
+    const candidate = known ?? storedKey
     const derived = stored
       ? candidate
         ? deriveStoredName(this.#keychain, stored, candidate, `${this.directory}/name`)
@@ -138,7 +175,7 @@ class CoreFiles {
       : null
     const publicKey = candidate ?? derived?.publicKey ?? null
     if (!publicKey) throw CorestoreError.coreNotFound(dkHex)
-    if (!identity.publicKey && derived && !storedKey) {
+    if (!known && derived && !storedKey) {
       // Opened by discovery key with the key file lost: the name proves which key it was.
       if (!discoveryKey(derived.publicKey).equals(identity.discoveryKey)) throw CorestoreError.coreNotFound(dkHex)
     }
@@ -261,10 +298,6 @@ async function withFile<T>(file: RandomAccessStorage, fn: (file: RandomAccessSto
   } finally {
     await engine.closeStorage(file).catch(() => {})
   }
-}
-
-function notFound(path: string): Error {
-  return Object.assign(new Error(`ENOENT: no such file, ${path}`), { code: 'ENOENT' })
 }
 
 function noop(): void {}

@@ -3,13 +3,10 @@ import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, type Keychain, type KeyPair } from '@corestore/keychain'
-import { corePath } from './layout.js'
+import { coreFolders, corePath } from './layout.js'
 import { decodeName } from './name-file.js'
 import { readWhole } from './read-only.js'
 import type { Storage } from './storage.js'
-
-const HEX2 = /^[0-9a-f]{2}$/
-const HEX64 = /^[0-9a-f]{64}$/
 
 /**
  * The public key stored for a discovery key, or `null` when the storage proves no core with it is
@@ -81,10 +78,7 @@ export async function readDerivedName(storage: Storage, keychain: Keychain, publ
   const name = await readStoredName(storage, dk)
   if (!name) {
     if (!(await hasStoredCore(storage, dk))) throw CorestoreError.coreNotFound(dk.toString('hex'))
-    throw new CorestoreError(
-      'NOT_DERIVED',
-      `core ${publicKey.toString('hex')} has no name: its key pair was not derived from this store's master key`,
-    )
+    throw CorestoreError.notDerived(publicKey)
   }
   deriveStoredName(keychain, name, publicKey, corePath(dk.toString('hex'), 'name'))
   return name
@@ -96,29 +90,23 @@ export async function readDerivedName(storage: Storage, keychain: Keychain, publ
  */
 export async function* storedDiscoveryKeys(storage: Storage): AsyncGenerator<Buffer> {
   const root = storage.directory
-  if (root === null) {
-    throw new CorestoreError('LISTING_UNSUPPORTED', 'storage is a function: only a directory store can list its cores')
-  }
-  for (const a of await subdirectories(root, HEX2)) {
-    for (const b of await subdirectories(join(root, a), HEX2)) {
-      for (const dk of await subdirectories(join(root, a, b), HEX64)) {
-        if (!dk.startsWith(a + b)) continue
-        if (await statIfExists(root, join(a, b, dk, 'key'))) yield Buffer.from(dk, 'hex')
-      }
-    }
+  if (root === null) throw CorestoreError.listingUnsupported()
+  for await (const dk of coreFolders((folder) => subdirectories(root, folder))) {
+    if (await statIfExists(root, corePath(dk, 'key'))) yield Buffer.from(dk, 'hex')
   }
 }
 
-async function subdirectories(dir: string, pattern: RegExp): Promise<string[]> {
+/** The sub-folders of `folder` (relative to `root`), sorted; none when it does not exist. */
+async function subdirectories(root: string, folder: string): Promise<string[]> {
   try {
-    const entries = await fs.readdir(dir, { withFileTypes: true })
+    const entries = await fs.readdir(join(root, folder), { withFileTypes: true })
     return entries
-      .filter((e) => e.isDirectory() && pattern.test(e.name))
+      .filter((e) => e.isDirectory())
       .map((e) => e.name)
       .sort()
   } catch (err) {
     if (engine.isAbsent(err)) return []
-    throw CorestoreError.storage(dir, err)
+    throw CorestoreError.storage(folder || root, err)
   }
 }
 

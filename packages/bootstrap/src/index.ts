@@ -1,4 +1,4 @@
-export { type CoreIdentity, coreStorage } from './core-storage.js'
+export { type CoreIdentity, type CoreKeyOptions, coreKeyOptions, coreStorage } from './core-storage.js'
 export {
   deriveStoredName,
   hasStoredCore,
@@ -10,7 +10,7 @@ export {
 export { coreDirectory, corePath, MASTER_KEY_FILE } from './layout.js'
 export { LOCK_FILE, lockStore, type StoreLock } from './lock.js'
 export { loadMasterKey, readMasterKey } from './master-key.js'
-export { decodeName, encodeName, nameText } from './name-file.js'
+export { decodeName, encodeName } from './name-file.js'
 export { openReadOnly, type ReadOnlyFile, readWhole } from './read-only.js'
 export { CORE_FILES, removeStoredCore } from './remove.js'
 export { openStorage, type Storage, type StorageInput } from './storage.js'

@@ -55,10 +55,7 @@ export async function lockStore(storage: Storage): Promise<StoreLock | null> {
     if (!locked) closeSync(fd)
   }
   if (!locked) {
-    throw new CorestoreError(
-      'STORE_LOCKED',
-      `${storage.directory} is open in another Corestore (this process or another); close that one first`,
-    )
+    throw CorestoreError.storeLocked(storage.directory)
   }
   const lock: StoreLock = {
     release: async () => {

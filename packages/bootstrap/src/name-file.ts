@@ -19,20 +19,3 @@ export function decodeName(buf: Buffer): Buffer | null {
   if (length === 0 || offset + length !== buf.length) return null
   return buf.subarray(offset)
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-const CONTROL = /\p{Cc}/u
-
-/**
- * A name as a person would read it: the text when its bytes are UTF-8 without control characters
- * (`default`, `drive1:photos`), otherwise `null` (a `get()` with no name derives from 32 random bytes).
- */
-export function nameText(name: Uint8Array): string | null {
-  let text: string
-  try {
-    text = utf8.decode(name)
-  } catch {
-    return null
-  }
-  return CONTROL.test(text) ? null : text
-}

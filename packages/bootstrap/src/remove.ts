@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
-import { coreDirectory, corePath } from './layout.js'
+import { coreDirectory, coreParents, corePath } from './layout.js'
 import type { Storage } from './storage.js'
 
 /** The files corestore and hypercore 9 write for a core. */
@@ -35,7 +35,7 @@ export async function removeStoredCore(storage: Storage, discoveryKey: Buffer): 
     throw CorestoreError.storage(folder, err)
   }
   // Another core may share `xx/yy` or `xx`: rmdir removes a folder only when it is empty.
-  for (const parent of [folder.slice(0, 5), folder.slice(0, 2)]) {
+  for (const parent of coreParents(dk)) {
     try {
       await fs.rmdir(join(root, parent))
     } catch (err) {

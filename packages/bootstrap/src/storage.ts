@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { type RandomAccessStorage, randomAccessFile, type StorageFactory } from '@corestore/engine'
-import { CorestoreError } from '@corestore/errors'
+import { CorestoreError, describe } from '@corestore/errors'
 
 /** What `new Corestore(storage)` accepts: a directory path, or a function from a file path to a storage. */
 export type StorageInput = string | StorageFactory
@@ -11,12 +11,6 @@ export interface Storage {
   file(path: string): RandomAccessStorage
   /** The store's directory when `storage` was a path; `null` for a storage function. */
   readonly directory: string | null
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? 'a plain object' : typeof value
 }
 
 /**
@@ -32,7 +26,7 @@ export function openStorage(storage: unknown): Storage {
     const factory = storage as StorageFactory
     return { directory: null, file: (path) => factory(path) }
   }
-  throw CorestoreError.invalidStorage(typeof storage === 'string' ? 'an empty string' : describe(storage))
+  throw CorestoreError.invalidStorage(describe(storage))
 }
 
 /**
@@ -47,7 +41,7 @@ export async function makeDirectory(directory: string): Promise<void> {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EEXIST' || code === 'ENOTDIR') {
       const where = code === 'EEXIST' ? 'is a file, not a directory' : 'lies below a file, not a directory'
-      throw new CorestoreError('INVALID_STORAGE', `storage ${directory} ${where}`, { cause: err })
+      throw new CorestoreError('INVALID_STORAGE', `storage ${directory} ${where}`, { argument: 'storage', cause: err })
     }
     throw CorestoreError.storage(directory, err)
   }

@@ -1,9 +1,9 @@
 import { type StoredSize, storedSize as sizeFromFiles } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import type { Keychain } from '@corestore/keychain'
+import { isInNamespace, nameText } from '@corestore/namespace'
 import { readStoredKey, readStoredName, storedDiscoveryKeys } from './disk.js'
 import { corePath } from './layout.js'
-import { nameText } from './name-file.js'
 import { openReadOnly, readWhole } from './read-only.js'
 import type { Storage } from './storage.js'
 
@@ -39,12 +39,11 @@ export async function* storedCores(
   keychain: Keychain,
   opts: StoredCoresOptions = {},
 ): AsyncGenerator<StoredCore> {
-  const prefix = opts.namespace === undefined ? null : Buffer.from(opts.namespace)
   for await (const discoveryKey of storedDiscoveryKeys(storage)) {
     const key = await readStoredKey(storage, discoveryKey)
     if (!key) continue
     const name = await readNameQuietly(storage, discoveryKey)
-    if (prefix && !(name && inNamespace(name, prefix))) continue
+    if (opts.namespace !== undefined && !(name && isInNamespace(name, opts.namespace))) continue
     const derives = name !== null && keychain.keyPair(name).publicKey.equals(key)
     yield {
       discoveryKey,
@@ -70,12 +69,6 @@ export async function readStoredSize(storage: Storage, discoveryKey: Buffer): Pr
   } finally {
     await tree.close()
   }
-}
-
-/** Whether `name` is the namespace `prefix` itself or a name below it. */
-function inNamespace(name: Buffer, prefix: Buffer): boolean {
-  if (!name.subarray(0, prefix.length).equals(prefix)) return false
-  return name.length === prefix.length || name[prefix.length] === 0x3a // ':'
 }
 
 /** A listing shows a core with a damaged `name` file as not derived, rather than stopping. */

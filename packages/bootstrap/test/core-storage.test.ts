@@ -6,7 +6,7 @@ import { type CoreIdentity, corePath, encodeName, openStorage, type Storage } fr
 import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
-import { createCore, derivedIdentity, openCore, tmpDir, tree } from './helpers.ts'
+import { createCore, derivedIdentity, discoveryKeyIdentity, keyIdentity, openCore, tmpDir, tree } from './helpers.ts'
 
 const keychain = new Keychain(Keychain.generateMasterKey())
 const derived = (name: string) => derivedIdentity(keychain, name)
@@ -30,7 +30,7 @@ test('a derived core reopened by key alone re-derives its secret key from name a
   const dir = await tmpDir(t)
   const id = derived('drive1')
   await create(dir, id, ['a'])
-  const core = open(openStorage(dir), { ...id, secretKey: null, name: null })
+  const core = open(openStorage(dir), keyIdentity(id.publicKey))
   await engine.ready(core)
   assert.equal(core.writable, true)
   await engine.append(core, Buffer.from('b'))
@@ -42,7 +42,7 @@ test('a core reopened by discovery key alone reads its key from disk and is writ
   const dir = await tmpDir(t)
   const id = derived('a:b')
   await create(dir, id, ['x'])
-  const core = open(openStorage(dir), { discoveryKey: id.discoveryKey, publicKey: null, secretKey: null, name: null })
+  const core = open(openStorage(dir), discoveryKeyIdentity(id.discoveryKey))
   await engine.ready(core)
   assert.deepEqual(core.key, id.publicKey)
   assert.equal(core.writable, true)
@@ -53,7 +53,7 @@ test('a core reopened by discovery key alone reads its key from disk and is writ
 test('a discovery key with nothing on disk fails with CORE_NOT_FOUND and creates nothing', async (t) => {
   const dir = await tmpDir(t)
   const dk = Buffer.alloc(32, 0xab)
-  const core = open(openStorage(dir), { discoveryKey: dk, publicKey: null, secretKey: null, name: null })
+  const core = open(openStorage(dir), discoveryKeyIdentity(dk))
   core.on('error', () => {})
   await assert.rejects(engine.ready(core), (err: unknown) => isCorestoreError(err) && err.code === 'CORE_NOT_FOUND')
   assert.deepEqual([...(await tree(dir)).keys()], [])
@@ -66,7 +66,7 @@ test('a name file that derives to another key is NAME_MISMATCH naming the file, 
   const nameFile = join(dir, corePath(id.discoveryKey.toString('hex'), 'name'))
   await writeFile(nameFile, encodeName(Buffer.from('two')))
   const before = await tree(dir)
-  const core = open(openStorage(dir), { ...id, secretKey: null, name: null })
+  const core = open(openStorage(dir), keyIdentity(id.publicKey))
   core.on('error', () => {})
   await assert.rejects(
     engine.ready(core),
@@ -80,7 +80,7 @@ test('a torn name file is CORRUPT_NAME, not a silently read-only core', async (t
   const id = derived('torn')
   await create(dir, id, ['x'])
   await writeFile(join(dir, corePath(id.discoveryKey.toString('hex'), 'name')), Buffer.from([0x07, 0x64, 0x65]))
-  const core = open(openStorage(dir), { ...id, secretKey: null, name: null })
+  const core = open(openStorage(dir), keyIdentity(id.publicKey))
   core.on('error', () => {})
   await assert.rejects(engine.ready(core), (err: unknown) => isCorestoreError(err) && err.code === 'CORRUPT_NAME')
 })
@@ -88,13 +88,13 @@ test('a torn name file is CORRUPT_NAME, not a silently read-only core', async (t
 test('a core made from an explicit key pair keeps its secret key in secret_key and reopens writable', async (t) => {
   const dir = await tmpDir(t)
   const { publicKey, secretKey } = keychain.keyPair(Keychain.generateMasterKey())
-  const id = { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: null }
+  const id = { kind: 'keyPair', discoveryKey: discoveryKey(publicKey), publicKey, secretKey } as const
   await create(dir, id, ['kp'])
   const files = await tree(dir)
   const dk = id.discoveryKey.toString('hex')
   assert.equal(files.get(corePath(dk, 'secret_key')), 64)
   assert.equal(files.has(corePath(dk, 'name')), false)
-  const core = open(openStorage(dir), { ...id, secretKey: null })
+  const core = open(openStorage(dir), keyIdentity(publicKey))
   await engine.ready(core)
   assert.equal(core.writable, true)
   await engine.close(core)
@@ -103,7 +103,7 @@ test('a core made from an explicit key pair keeps its secret key in secret_key a
 test('a read-only core (opened by key, no name, no secret) stays read-only', async (t) => {
   const dir = await tmpDir(t)
   const { publicKey } = keychain.keyPair('someone else')
-  const id = { discoveryKey: discoveryKey(publicKey), publicKey, secretKey: null, name: null }
+  const id = keyIdentity(publicKey)
   await create(dir, id)
   const core = open(openStorage(dir), id)
   await engine.ready(core)
@@ -117,7 +117,7 @@ test('a lost key file is restored from the name, and no block is lost', async (t
   await create(dir, id, ['kept', 'all'])
   const { rm } = await import('node:fs/promises')
   await rm(join(dir, corePath(id.discoveryKey.toString('hex'), 'key')))
-  for (const reopenAs of [id, { ...id, secretKey: null, name: null }]) {
+  for (const reopenAs of [id, keyIdentity(id.publicKey)]) {
     const core = open(openStorage(dir), reopenAs)
     await engine.ready(core)
     assert.equal(core.length, 2)
@@ -135,7 +135,7 @@ test('a file that exists but cannot be read is STORAGE_ERROR naming it, not a mi
     return file
   })
   const id = derived('unreadable')
-  const core = open(storage, { ...id, secretKey: null, name: null })
+  const core = open(storage, keyIdentity(id.publicKey))
   core.on('error', () => {})
   await assert.rejects(
     engine.ready(core),

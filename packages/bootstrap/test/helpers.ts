@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { TestContext } from 'node:test'
-import { type CoreIdentity, coreStorage, openStorage, type Storage } from '@corestore/bootstrap'
+import { type CoreIdentity, coreKeyOptions, coreStorage, openStorage, type Storage } from '@corestore/bootstrap'
 import { createHypercore, engine, type Hypercore } from '@corestore/engine'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
 
@@ -25,15 +25,31 @@ export async function tree(dir: string): Promise<Map<string, number>> {
 }
 
 /** What a store knows of a core derived from `name`. */
-export function derivedIdentity(keychain: Keychain, name: string | Buffer): CoreIdentity {
+export function derivedIdentity(keychain: Keychain, name: string | Buffer) {
   const { publicKey, secretKey } = keychain.keyPair(name)
-  return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name: Buffer.from(name) }
+  return {
+    kind: 'derived',
+    discoveryKey: discoveryKey(publicKey),
+    publicKey,
+    secretKey,
+    name: Buffer.from(name),
+  } as const
+}
+
+/** What a store knows of a core asked for by its public key alone. */
+export function keyIdentity(publicKey: Buffer): CoreIdentity {
+  return { kind: 'key', discoveryKey: discoveryKey(publicKey), publicKey }
+}
+
+/** What a store knows of a core asked for by discovery key alone. */
+export function discoveryKeyIdentity(dk: Buffer): CoreIdentity {
+  return { kind: 'discoveryKey', discoveryKey: dk }
 }
 
 /** A hypercore on the store's files for `id`, opened as the store opens it. */
 export function openCore(storage: Storage, keychain: Keychain, id: CoreIdentity): Hypercore {
-  const opts = { secretKey: id.secretKey, storeSecretKey: id.name ? false : undefined, createIfMissing: !!id.publicKey }
-  return createHypercore(coreStorage(storage, keychain, id), id.publicKey, opts)
+  const publicKey = id.kind === 'discoveryKey' ? null : id.publicKey
+  return createHypercore(coreStorage(storage, keychain, id), publicKey, coreKeyOptions(id))
 }
 
 /** Write a core with `blocks` into the directory store `dir`, and close it. */

@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import {
   corePath,
-  nameText,
   openStorage,
   readMasterKey,
   readStoredName,
@@ -35,9 +34,9 @@ async function typicalStore(dir: string) {
   const random = derivedIdentity(keychain, Buffer.from('ff00'.repeat(16), 'hex'))
   await createCore(dir, keychain, random, ['r'])
   const pair = new Keychain(Keychain.generateMasterKey()).keyPair('x')
-  await createCore(dir, keychain, { discoveryKey: discoveryKey(pair.publicKey), ...pair, name: null }, ['p'])
+  await createCore(dir, keychain, { kind: 'keyPair', discoveryKey: discoveryKey(pair.publicKey), ...pair }, ['p'])
   const other = new Keychain(Keychain.generateMasterKey()).keyPair('y').publicKey
-  await createCore(dir, keychain, { discoveryKey: discoveryKey(other), publicKey: other, secretKey: null, name: null })
+  await createCore(dir, keychain, { kind: 'key', discoveryKey: discoveryKey(other), publicKey: other })
   return { random, pair, other }
 }
 
@@ -95,12 +94,6 @@ test('a name derived with another master key, or a damaged name file, is not wri
     readStoredName(openStorage(dir), id.discoveryKey),
     (err: unknown) => isCorestoreError(err) && err.code === 'CORRUPT_NAME',
   )
-})
-
-test('names read as text when they are UTF-8 without control characters', () => {
-  assert.equal(nameText(Buffer.from('drive1:photos ✓')), 'drive1:photos ✓')
-  assert.equal(nameText(Buffer.from([0xff, 0xfe])), null)
-  assert.equal(nameText(Buffer.from('a\nb')), null)
 })
 
 test("a stored core's size read from its files is the one hypercore gives it; an unwritten core is 0", async (t) => {

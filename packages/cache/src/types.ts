@@ -53,3 +53,18 @@ export interface CoreCache<V> {
   on(event: 'evict', listener: EvictListener<V>): this
   off(event: 'evict', listener: EvictListener<V>): this
 }
+
+/** Whether `value` can serve as a store's core cache (duck-typed: a user's class need not extend ours). */
+export function isCoreCache<V>(value: unknown): value is CoreCache<V> {
+  const c = value as Partial<Record<keyof CoreCache<V>, unknown>> | null
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.get === 'function' &&
+    typeof c.set === 'function' &&
+    typeof c.ref === 'function' &&
+    typeof c.unref === 'function' &&
+    typeof c.entry === 'function' &&
+    typeof c.on === 'function'
+  )
+}

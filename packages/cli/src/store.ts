@@ -1,5 +1,6 @@
 import { openStorage, readMasterKey } from '@corestore/bootstrap'
 import { Corestore, type StoredCore } from '@corestore/core'
+import { parseKey } from '@corestore/keychain'
 import { UsageError } from './command.js'
 import { checkDirectory } from './directory.js'
 
@@ -25,7 +26,21 @@ export async function withStore<T>(dir: string, fn: (store: Corestore) => Promis
   }
 }
 
-const HEX64 = /^[0-9a-f]{64}$/i
+/** A key given on the command line (64 hex characters, or a `hyper://` URL of one); `null` otherwise. */
+export function keyArgument(value: string): Buffer | null {
+  try {
+    return parseKey(value, 'key')
+  } catch {
+    return null
+  }
+}
+
+/** `keyArgument`, or the one line a user sees when it is not a key. */
+export function requireKey(value: string): Buffer {
+  const key = keyArgument(value)
+  if (!key) throw new UsageError(`${JSON.stringify(value)} is not a key: 64 hex characters expected`)
+  return key
+}
 
 /**
  * The stored core that `query` names among `cores`: its key or discovery key in hex or, with
@@ -37,8 +52,7 @@ export async function findStored(
   query: string,
   byName: boolean,
 ): Promise<StoredCore> {
-  const hex = HEX64.test(query) ? query.toLowerCase() : null
-  if (!hex && !byName) throw new UsageError(`${JSON.stringify(query)} is not a key: 64 hex characters expected`)
+  const hex = byName ? (keyArgument(query)?.toString('hex') ?? null) : requireKey(query).toString('hex')
   for await (const core of cores) {
     if (hex && (core.key.toString('hex') === hex || core.discoveryKey.toString('hex') === hex)) return core
     if (byName && core.name === query) return core

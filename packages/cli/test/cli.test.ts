@@ -265,7 +265,7 @@ test('cat into a pipe its reader closes early (| head -1) ends quietly with exit
   const { spawnSync } = await import('node:child_process')
   const piped = spawnSync(
     'bash',
-    ['-c', 'node "$0" cat "$1" default | head -1; echo "status ${PIPESTATUS[0]}" >&2', BIN, dir],
+    ['-c', 'node "$0" cat "$1" default | head -1; echo "status $PIPESTATUS" >&2', BIN, dir],
     { encoding: 'utf8', env: { ...process.env, CORESTORE_FROM_SOURCE: '1' }, timeout: 60_000 },
   )
   assert.equal(piped.stdout, 'line 0\n')

@@ -3,26 +3,29 @@ import { openStorage, type StorageInput, type StoredCore } from '@corestore/boot
 import type { CoreCache } from '@corestore/cache'
 import { engine, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
+import { checkName, parseKey } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
-import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
-import { checkReplicateArguments } from '@corestore/replicator'
-import { type CorestoreInner, innerOf } from './inner.js'
+import { childName, defaultOptions, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
+import { parseReplicateArguments } from '@corestore/replicator'
+import type { CorestoreInner } from './inner.js'
 import {
   type CorestoreOptions,
-  defaultOptions,
-  describe,
   type GetInput,
+  type GetOptions,
   type KeyInput,
   parseGetInput,
-  parseKey,
   parseStoreOptions,
 } from './options.js'
-import { StoreCore, type StoreListener, type StoreStats } from './store.js'
+import { SharedStore, type StoreListener, type StoreStats } from './shared-store.js'
 
 type Callback = (err: Error | null) => void
 
-/** Set by `namespace()` for the constructor it calls: views share their root's store. */
-let viewOf: { inner: StoreCore; parent: Corestore; name: string } | null = null
+/** What makes a `Corestore` a namespace view: only `Corestore` itself builds one (see `#view`). */
+interface ViewOf {
+  readonly shared: SharedStore
+  readonly parent: Corestore
+  readonly name: string
+}
 
 /**
  * A corestore: the root store, or a namespace view of one (`store.namespace('a')`).
@@ -33,12 +36,12 @@ export class Corestore extends EventEmitter {
   readonly name: string
   /** The `storage` argument as given. */
   readonly storage: StorageInput
-  readonly #inner: StoreCore
+  readonly #shared: SharedStore
   readonly #parent: Corestore | null
   readonly #holdings: Holdings<Hypercore>
   readonly #listener: StoreListener
   readonly #life = new Lifecycle({
-    open: () => this.#inner.open(),
+    open: () => this.#shared.open(),
     close: () => this.#close(),
     closedError: () => CorestoreError.closed(),
   })
@@ -46,23 +49,17 @@ export class Corestore extends EventEmitter {
   /**
    * @param storage a directory path, or a function from a file path to a random-access-storage
    *   (`random-access-memory` itself is one)
+   * @param view internal: only `namespace()` and `namespaceOf()` pass it, to make a view
    * @throws {CorestoreError} `INVALID_STORAGE`, `INVALID_OPTION`, `INVALID_MASTER_KEY`
    */
-  constructor(storage: StorageInput, opts: CorestoreOptions = {}) {
+  constructor(storage: StorageInput, opts: CorestoreOptions = {}, ...view: [] | [ViewOf]) {
     super()
-    const view = viewOf
-    viewOf = null
-    if (view) {
-      this.#inner = view.inner
-      this.#parent = view.parent
-      this.name = view.name
-    } else {
-      this.#inner = new StoreCore(openStorage(storage), parseStoreOptions(opts))
-      this.#parent = null
-      this.name = ROOT_NAME
-    }
+    const [of] = view
+    this.#shared = of?.shared ?? new SharedStore(openStorage(storage), parseStoreOptions(opts))
+    this.#parent = of?.parent ?? null
+    this.name = of?.name ?? ROOT_NAME
     this.storage = storage
-    this.#holdings = new Holdings(this.#inner.cache)
+    this.#holdings = new Holdings(this.#shared.cache)
     this.#listener = {
       onfeed: (core, options) => {
         this.emit('feed', core, options)
@@ -76,14 +73,14 @@ export class Corestore extends EventEmitter {
         if (this.#holdings.get(id) === core) this.#holdings.forget(id)
       },
     }
-    this.#inner.listeners.add(this.#listener)
+    this.#shared.listeners.add(this.#listener)
     // Many data structures listen to one store, as in corestore 5.
     this.setMaxListeners(0)
   }
 
   /** The store's core cache (shared by every view). */
   get cache(): CoreCache<Hypercore> {
-    return this.#inner.cache
+    return this.#shared.cache
   }
 
   /**
@@ -91,7 +88,7 @@ export class Corestore extends EventEmitter {
    * and `cache` (docs/api.md lists the rest, unsupported). The same object from every view.
    */
   get inner(): CorestoreInner {
-    return innerOf(this.#inner)
+    return this.#shared.inner
   }
 
   /** corestore 5 compatibility: a view's `store` is itself. */
@@ -100,7 +97,7 @@ export class Corestore extends EventEmitter {
   }
 
   get opened(): boolean {
-    return this.#inner.opened && !this.closed
+    return this.#shared.opened && !this.closed
   }
 
   get closing(): boolean {
@@ -108,7 +105,7 @@ export class Corestore extends EventEmitter {
   }
 
   get closed(): boolean {
-    return this.#life.closed || (this.#parent !== null && this.#inner.closing)
+    return this.#life.closed || (this.#parent !== null && this.#shared.closing)
   }
 
   /**
@@ -119,7 +116,7 @@ export class Corestore extends EventEmitter {
    *   `INVALID_STORAGE` when the directory path is a file or below one, `STORE_CLOSED`
    */
   ready(cb?: Callback): Promise<void> {
-    return withCallback(this.#life.ready(), cb)
+    return engine.withCallback(this.#life.ready(), cb)
   }
 
   /** Same as `ready()` (corestore 5 is a nanoresource, which calls it `open`). */
@@ -136,10 +133,10 @@ export class Corestore extends EventEmitter {
   get(opts?: GetInput): Hypercore {
     this.#guard('get')
     const { request, options } = parseGetInput(opts)
-    const { id, core } = this.#inner.get(request, options)
+    const { id, core } = this.#shared.get(request, options)
     if (this.#holdings.hold(id, core) && core.opened) {
       // An open core newly held by this view joins the view's streams.
-      this.#inner.replicator.offer(core)
+      this.#shared.replicator.offer(core)
     }
     return core
   }
@@ -149,7 +146,7 @@ export class Corestore extends EventEmitter {
    * As in corestore 5, a key Buffer gives that key's core, and a string is ignored.
    */
   default(opts?: GetInput): Hypercore {
-    return this.get(defaultOptions(opts, this.name))
+    return this.get(defaultOptions<GetOptions>(opts, this.name))
   }
 
   /**
@@ -172,13 +169,13 @@ export class Corestore extends EventEmitter {
   async namespaceOf(keyOrCore: Hypercore | KeyInput): Promise<Corestore> {
     this.#guard('namespaceOf')
     let key: Buffer
-    if (isCore(keyOrCore)) {
+    if (engine.isHypercore(keyOrCore)) {
       await engine.ready(keyOrCore)
       key = keyOrCore.key as Buffer
     } else {
       key = parseKey(keyOrCore, 'keyOrCore')
     }
-    const name = viewNameOf(await this.#inner.storedName(key))
+    const name = viewNameOf(await this.#shared.storedName(key))
     this.#guard('namespaceOf')
     const root = this.#root
     return name === ROOT_NAME ? root : root.#view(name)
@@ -196,14 +193,8 @@ export class Corestore extends EventEmitter {
     if (typeof opts !== 'object' || opts === null) throw CorestoreError.invalidOption('opts', 'an options object')
     const own = this.#parent ? this.name : null
     const ns = opts.namespace
-    if (ns === undefined) return this.#inner.storedCores(own === null ? {} : { namespace: own })
-    if (!((typeof ns === 'string' || ns instanceof Uint8Array) && ns.length > 0)) {
-      throw new CorestoreError(
-        'INVALID_NAME',
-        `opts.namespace must be a non-empty string or Buffer, got ${describe(ns)}`,
-      )
-    }
-    return this.#inner.storedCores({ namespace: childName(own, ns) })
+    if (ns === undefined) return this.#shared.storedCores(own === null ? {} : { namespace: own })
+    return this.#shared.storedCores({ namespace: childName(own, checkName(ns, 'opts.namespace')) })
   }
 
   /**
@@ -214,12 +205,12 @@ export class Corestore extends EventEmitter {
    */
   async purge(key: KeyInput): Promise<void> {
     this.#guard('purge')
-    await this.#inner.purge(parseKey(key, 'key'))
+    await this.#shared.purge(parseKey(key, 'key'))
   }
 
   /** Cores open in the store, active (held) and passive, and live replication streams; store-wide. */
   stats(): StoreStats {
-    return this.#inner.stats()
+    return this.#shared.stats()
   }
 
   /**
@@ -234,23 +225,14 @@ export class Corestore extends EventEmitter {
     maybeOpts?: ReplicationOptions,
   ): ProtocolStream {
     this.#guard('replicate', false)
-    let isInitiator = initiatorOrOpts as boolean
-    let opts = maybeOpts
-    if (isOptionsWithInitiator(initiatorOrOpts) && maybeOpts === undefined) {
-      const { initiator, ...rest } = initiatorOrOpts
-      isInitiator = initiator
-      opts = rest
-    }
-    const streamOpts = checkReplicateArguments(isInitiator, opts)
-    const merged = { ...this.#inner.hypercoreDefaults, ...streamOpts }
-    if (this.#parent === null) {
-      const active = [...this.#inner.cache.entries()].filter((e) => e.refs > 0).map((e) => e.value)
-      return this.#inner.replicator.replicate(isInitiator, active, merged)
-    }
+    const { isInitiator, opts } = parseReplicateArguments(initiatorOrOpts, maybeOpts)
+    const streamOpts = { ...this.#shared.hypercoreDefaults, ...opts }
+    if (this.#parent === null)
+      return this.#shared.replicator.replicate(isInitiator, this.#shared.heldCores(), streamOpts)
+    // A view's stream carries its own cores, and those it gets later.
     const holdings = this.#holdings
-    return this.#inner.replicator.replicate(isInitiator, [...holdings.values()], merged, (core) =>
-      holdings.has((core.discoveryKey as Buffer).toString('hex')),
-    )
+    const own = (core: Hypercore) => holdings.has((core.discoveryKey as Buffer).toString('hex'))
+    return this.#shared.replicator.replicate(isInitiator, [...holdings.values()], streamOpts, own)
   }
 
   /** The cores this view holds: hex discovery key → core. */
@@ -260,12 +242,12 @@ export class Corestore extends EventEmitter {
 
   /** Whether the core `opts` names is open in the store (held or passive). */
   isLoaded(opts?: GetInput): boolean {
-    return this.#inner.cache.has(this.#idOf(opts))
+    return this.#shared.cache.has(this.#idOf(opts))
   }
 
   /** Whether the core `opts` names is held by some view (active), rather than open only for peers. */
   isExternal(opts?: GetInput): boolean {
-    return this.#inner.cache.refs(this.#idOf(opts)) > 0
+    return this.#shared.cache.refs(this.#idOf(opts)) > 0
   }
 
   /**
@@ -273,17 +255,17 @@ export class Corestore extends EventEmitter {
    * view releases only the cores it holds. Safe to call more than once.
    */
   close(cb?: Callback): Promise<void> {
-    return withCallback(this.#life.close(), cb)
+    return engine.withCallback(this.#life.close(), cb)
   }
 
   async #close(): Promise<void> {
     // The root keeps listening while it closes its cores, so 'core-close' reports each of them.
-    if (this.#parent !== null) this.#inner.listeners.delete(this.#listener)
+    if (this.#parent !== null) this.#shared.listeners.delete(this.#listener)
     this.#holdings.releaseAll()
     try {
-      if (this.#parent === null) await this.#inner.close()
+      if (this.#parent === null) await this.#shared.close()
     } finally {
-      this.#inner.listeners.delete(this.#listener)
+      this.#shared.listeners.delete(this.#listener)
     }
   }
 
@@ -295,41 +277,16 @@ export class Corestore extends EventEmitter {
 
   /** A view of this store named `name` in full (namespace() composes it; namespaceOf() reads it). */
   #view(name: string): Corestore {
-    viewOf = { inner: this.#inner, parent: this, name }
-    try {
-      return new Corestore(this.storage)
-    } finally {
-      viewOf = null
-    }
+    return new Corestore(this.storage, {}, { shared: this.#shared, parent: this, name })
   }
 
   #idOf(opts: GetInput): string {
-    if (!this.#inner.opened) throw CorestoreError.notReady('isLoaded')
-    return this.#inner.idOf(parseGetInput(opts).request)
+    if (!this.#shared.opened) throw CorestoreError.notReady('isLoaded')
+    return this.#shared.idOf(parseGetInput(opts).request)
   }
 
   #guard(method: string, needsOpen = true): void {
-    if (this.#life.closing || this.#inner.closing) throw CorestoreError.closed()
-    if (needsOpen && !this.#inner.opened) throw CorestoreError.notReady(method)
+    if (this.#life.closing || this.#shared.closing) throw CorestoreError.closed()
+    if (needsOpen && !this.#shared.opened) throw CorestoreError.notReady(method)
   }
-}
-
-function isCore(value: unknown): value is Hypercore {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !(value instanceof Uint8Array) &&
-    typeof (value as { ready?: unknown }).ready === 'function'
-  )
-}
-
-function isOptionsWithInitiator(value: unknown): value is ReplicationOptions & { initiator: boolean } {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { initiator?: unknown }).initiator === 'boolean'
-  )
-}
-
-function withCallback(promise: Promise<void>, cb?: Callback): Promise<void> {
-  if (cb) promise.then(() => cb(null), cb)
-  return promise
 }

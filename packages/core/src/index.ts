@@ -6,7 +6,7 @@ export type { Hypercore, ProtocolStream, ReplicationOptions } from '@corestore/e
 export { CorestoreError, type ErrorCode, isCorestoreError } from '@corestore/errors'
 export type { CorestoreInner } from './inner.js'
 export type { CorestoreOptions, GetInput, GetOptions, KeyInput } from './options.js'
-export type { StoreStats } from './store.js'
+export type { StoreStats } from './shared-store.js'
 export { Corestore }
 export default Corestore
 // `require('@corestore/core')` (Node ≥ 20.19 loads ES modules from CommonJS) gives the class

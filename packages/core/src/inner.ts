@@ -1,8 +1,7 @@
 import type { CoreCache } from '@corestore/cache'
 import type { Hypercore } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
-import { describe } from './options.js'
-import type { StoreCore } from './store.js'
+import type { SharedStore } from './shared-store.js'
 
 /**
  * The part of corestore 5's `store.inner` (its InnerCorestore, shared by every view) that programs
@@ -22,29 +21,16 @@ export interface CorestoreInner {
   _deriveSecret(namespace: string, name: string | Uint8Array): Buffer
 }
 
-const inners = new WeakMap<StoreCore, CorestoreInner>()
-
-/** The one `inner` of a store, whichever view asks. */
-export function innerOf(store: StoreCore): CorestoreInner {
-  let inner = inners.get(store)
-  if (!inner) {
-    inner = {
-      get cache() {
-        return store.cache
-      },
-      _deriveSecret(namespace, name) {
-        if (typeof namespace !== 'string') {
-          throw new CorestoreError('INVALID_NAME', `namespace must be a string, got ${describe(namespace)}`)
-        }
-        if (typeof name !== 'string' && !(name instanceof Uint8Array)) {
-          throw new CorestoreError('INVALID_NAME', `name must be a string or a Buffer, got ${describe(name)}`)
-        }
-        // corestore 5 hashes with no key at all before its master key is loaded; refuse instead.
-        if (!store.opened) throw CorestoreError.notReady('inner._deriveSecret')
-        return store.deriveSecret(namespace, name)
-      },
-    }
-    inners.set(store, inner)
+/** The `inner` of a store: made once, by the shared store, so every view gives the same object. */
+export function createInner(store: SharedStore): CorestoreInner {
+  return {
+    get cache() {
+      return store.cache
+    },
+    _deriveSecret(namespace, name) {
+      // corestore 5 hashes with no key at all before its master key is loaded; refuse instead.
+      if (!store.opened) throw CorestoreError.notReady('inner._deriveSecret')
+      return store.deriveSecret(namespace, name)
+    },
   }
-  return inner
 }

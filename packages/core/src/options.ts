@@ -1,16 +1,14 @@
-import type { CoreCache } from '@corestore/cache'
-import type { Hypercore, HypercoreOptions } from '@corestore/engine'
-import { CorestoreError } from '@corestore/errors'
-import { randomBytes } from '@corestore/keychain'
+import { type CoreCache, cacheFromOptions } from '@corestore/cache'
+import {
+  checkHypercoreOptions,
+  type Hypercore,
+  type HypercoreCacheOption,
+  type HypercoreOptions,
+} from '@corestore/engine'
+import { CorestoreError, describe } from '@corestore/errors'
+import { assertMasterKey, checkName, type KeyInput, parseKey, randomBytes } from '@corestore/keychain'
 
-/** A 32-byte key as a Buffer/Uint8Array or 64 hex characters (optionally as a `dat://`-style URL). */
-export type KeyInput = Uint8Array | string
-
-/** hypercore 9's `cache` option: per-store block and tree caches (hypercore-cache instances). */
-export interface HypercoreCacheOption {
-  data?: { namespace(): unknown }
-  tree?: { namespace(): unknown }
-}
+export type { KeyInput }
 
 export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
   /** How many passive cores (opened for peers, held by no one) stay open. corestore 5's option; default 1000 (also for 0 or null, as there). */
@@ -42,50 +40,6 @@ export type CoreRequest =
   | { readonly kind: 'name'; readonly name: string | Buffer; readonly random: boolean }
   | { readonly kind: 'discoveryKey'; readonly discoveryKey: Buffer }
 
-const KEY_PATTERN = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([0-9a-f]{64})(?:[/?#].*)?$/i
-
-/**
- * A 32-byte key from a Buffer, a Uint8Array or hex.
- * @throws {CorestoreError} `INVALID_KEY` naming `argument`
- */
-export function parseKey(value: unknown, argument: string, length = 32): Buffer {
-  if (value instanceof Uint8Array) {
-    if (value.byteLength !== length) {
-      throw CorestoreError.invalidKey(argument, `must be ${length} bytes, got ${value.byteLength}`)
-    }
-    return Buffer.isBuffer(value) ? value : Buffer.from(value)
-  }
-  if (typeof value === 'string') {
-    if (length === 32) {
-      const match = KEY_PATTERN.exec(value)
-      if (match?.[1]) return Buffer.from(match[1], 'hex')
-    } else if (value.length === length * 2 && /^[0-9a-f]*$/i.test(value)) {
-      return Buffer.from(value, 'hex')
-    }
-    throw CorestoreError.invalidKey(
-      argument,
-      `must be ${length * 2} hex characters, got ${JSON.stringify(value.slice(0, 80))}`,
-    )
-  }
-  throw CorestoreError.invalidKey(argument, `must be a Buffer, a Uint8Array or a hex string, got ${describe(value)}`)
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
-
-function parseName(value: unknown): string | Buffer {
-  if (typeof value === 'string') return value
-  if (value instanceof Uint8Array && value.byteLength > 0) return Buffer.isBuffer(value) ? value : Buffer.from(value)
-  throw new CorestoreError('INVALID_NAME', `opts.name must be a non-empty string or Buffer, got ${describeName(value)}`)
-}
-
-function describeName(value: unknown): string {
-  return value instanceof Uint8Array ? 'an empty Uint8Array' : describe(value)
-}
-
 /**
  * `get()`'s argument as corestore 5 reads it: a key pair, else a key, else a name, else a
  * discovery key, else a new core with 32 random bytes as its name. As in corestore 5, a falsy
@@ -107,21 +61,6 @@ export function parseGetInput(input: unknown): { request: CoreRequest; options: 
   return { request: requestOf(options), options }
 }
 
-/**
- * `default(opts)`'s options as corestore 5 builds them: `opts` with this view's name. A key
- * Buffer is kept as `key` (and wins over the name); anything else that is not an options
- * object counts as none, as corestore 5 spreads it away (a hex string included).
- * @throws {CorestoreError} `INVALID_OPTION` for a truthy number, boolean, function or array
- */
-export function defaultOptions(input: unknown, name: string): GetOptions {
-  if (input instanceof Uint8Array) return { key: input, name }
-  if (!input || typeof input === 'string') return { name }
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    throw CorestoreError.invalidOption('opts', `an options object or a key Buffer, not ${describe(input)}`)
-  }
-  return { ...(input as GetOptions), name }
-}
-
 function requestOf(o: GetOptions): CoreRequest {
   if (o.keyPair) {
     if (typeof o.keyPair !== 'object')
@@ -135,7 +74,7 @@ function requestOf(o: GetOptions): CoreRequest {
   if (o.default && typeof o.default !== 'boolean') throw CorestoreError.invalidOption('opts.default', 'a boolean')
   if (o.default || o.name) {
     if (!o.name) throw CorestoreError.invalidOption('opts.name', 'set when opts.default is')
-    return { kind: 'name', name: parseName(o.name), random: false }
+    return { kind: 'name', name: checkName(o.name, 'opts.name'), random: false }
   }
   if (o.discoveryKey) return { kind: 'discoveryKey', discoveryKey: parseKey(o.discoveryKey, 'opts.discoveryKey') }
   return randomName()
@@ -145,86 +84,9 @@ function randomName(): CoreRequest {
   return { kind: 'name', name: randomBytes(32), random: true }
 }
 
-const BOOLEAN_OPTIONS = [
-  'sparse',
-  'eagerUpdate',
-  'createIfMissing',
-  'overwrite',
-  'storeSecretKey',
-  'live',
-  'stats',
-  'indexing',
-  'ifAvailable',
-  'allowPush',
-  'downloading',
-  'uploading',
-  'writable',
-]
-
-/**
- * Type checks for the hypercore options corestore passes through, so a wrong type is refused
- * here, by name, rather than failing later inside hypercore.
- * @throws {CorestoreError} `INVALID_OPTION`
- */
-export function checkHypercoreOptions(o: Record<string, unknown>, argument: string): void {
-  for (const name of BOOLEAN_OPTIONS) {
-    if (o[name] !== undefined && typeof o[name] !== 'boolean') {
-      throw CorestoreError.invalidOption(`${argument}.${name}`, `a boolean, not ${describe(o[name])}`)
-    }
-  }
-  for (const name of ['storageCacheSize', 'maxRequests']) {
-    const v = o[name]
-    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
-      throw CorestoreError.invalidOption(`${argument}.${name}`, 'a non-negative integer')
-    }
-  }
-  const enc = o.valueEncoding
-  if (enc !== undefined && typeof enc !== 'string' && !isCodec(enc)) {
-    throw CorestoreError.invalidOption(
-      `${argument}.valueEncoding`,
-      "a name like 'utf-8' or 'json', or an { encode, decode } codec",
-    )
-  }
-  if (
-    o.extensions !== undefined &&
-    !(Array.isArray(o.extensions) && o.extensions.every((e) => typeof e === 'string'))
-  ) {
-    throw CorestoreError.invalidOption(`${argument}.extensions`, 'an array of strings')
-  }
-  for (const name of ['onwrite', 'crypto']) {
-    if (o[name] !== undefined && typeof o[name] !== (name === 'crypto' ? 'object' : 'function')) {
-      throw CorestoreError.invalidOption(`${argument}.${name}`, name === 'crypto' ? 'an object' : 'a function')
-    }
-  }
-  if (o.cache !== undefined && (typeof o.cache !== 'object' || o.cache === null)) {
-    throw CorestoreError.invalidOption(`${argument}.cache`, 'an object')
-  }
-}
-
-function isCodec(value: unknown): boolean {
-  const c = value as { encode?: unknown; decode?: unknown } | null
-  return typeof c === 'object' && c !== null && typeof c.encode === 'function' && typeof c.decode === 'function'
-}
-
-/** True for a core cache (as opposed to hypercore's `{ data, tree }` cache option). */
-export function isCoreCache(value: unknown): value is CoreCache<Hypercore> {
-  const c = value as Partial<CoreCache<Hypercore>> | null
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.get === 'function' &&
-    typeof c.set === 'function' &&
-    typeof c.ref === 'function' &&
-    typeof c.unref === 'function' &&
-    typeof c.entry === 'function' &&
-    typeof c.on === 'function'
-  )
-}
-
 export interface ParsedStoreOptions {
-  cacheSize: number | undefined
   masterKey: Buffer | null
-  coreCache: CoreCache<Hypercore> | null
+  coreCache: CoreCache<Hypercore>
   hypercoreCache: HypercoreCacheOption | null
   /** Everything else: passed to every hypercore the store opens, as corestore 5 does. */
   hypercore: HypercoreOptions
@@ -238,29 +100,15 @@ export function parseStoreOptions(input: unknown): ParsedStoreOptions {
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw CorestoreError.invalidOption('opts', `an options object, not ${describe(input)}`)
   }
-  const { cacheSize: size, masterKey: key, coreCache, cache, ...rest } = input as CorestoreOptions
-  // corestore 5 reads both as `opts.cacheSize || 1000` and `opts.masterKey || null`: falsy is unset.
-  const cacheSize = size || undefined
-  const masterKey = key || undefined
-  if (cacheSize !== undefined && !(Number.isSafeInteger(cacheSize) && cacheSize > 0)) {
-    throw CorestoreError.invalidOption('opts.cacheSize', `a positive integer, not ${String(cacheSize)}`)
-  }
-  if (masterKey !== undefined && !(masterKey instanceof Uint8Array && masterKey.byteLength === 32)) {
-    throw new CorestoreError('INVALID_MASTER_KEY', 'opts.masterKey must be a Buffer or Uint8Array of 32 bytes')
-  }
-  if (coreCache !== undefined && !isCoreCache(coreCache)) {
-    throw CorestoreError.invalidOption('opts.coreCache', 'a CoreCache (see @corestore/cache)')
-  }
+  const { cacheSize, masterKey, coreCache, cache, ...rest } = input as CorestoreOptions
+  // corestore 5 reads `opts.masterKey || null`: a falsy key is none.
+  if (masterKey) assertMasterKey(masterKey, 'opts.masterKey')
+  const caches = cacheFromOptions<Hypercore>({ cacheSize, coreCache, cache })
   checkHypercoreOptions(rest, 'opts')
-  const ownCache = coreCache ?? (isCoreCache(cache) ? cache : null)
-  if (cache !== undefined && !isCoreCache(cache) && (typeof cache !== 'object' || cache === null)) {
-    throw CorestoreError.invalidOption('opts.cache', 'hypercore cache options ({ data, tree }) or a CoreCache')
-  }
   return {
-    cacheSize,
     masterKey: masterKey ? Buffer.from(masterKey) : null,
-    coreCache: ownCache,
-    hypercoreCache: cache && !isCoreCache(cache) ? (cache as HypercoreCacheOption) : null,
+    coreCache: caches.coreCache,
+    hypercoreCache: caches.hypercoreCache as HypercoreCacheOption | null,
     hypercore: rest,
   }
 }

@@ -60,11 +60,14 @@ export interface GetOptions {
   ifAvailable?: boolean
 }
 
-/** The options hypercore 9's constructor takes (corestore passes unknown ones through too). */
+/** A value encoding: a name hypercore 9 knows, or a codec of your own. */
+export type ValueEncoding = string | { encode(value: unknown): Buffer; decode(buf: Buffer): unknown }
+
+/** The options hypercore 9's constructor reads (exact: a misspelt one is a compile error). */
 export interface HypercoreOptions {
   createIfMissing?: boolean
   overwrite?: boolean
-  valueEncoding?: string | { encode(value: unknown): Buffer; decode(buf: Buffer): unknown }
+  valueEncoding?: ValueEncoding
   sparse?: boolean
   eagerUpdate?: boolean
   secretKey?: Buffer | null
@@ -76,7 +79,15 @@ export interface HypercoreOptions {
   extensions?: string[]
   cache?: { data?: unknown; tree?: unknown }
   noiseKeyPair?: { publicKey: Buffer; secretKey: Buffer }
-  [option: string]: unknown
+  maxRequests?: number
+  indexing?: boolean
+  ifAvailable?: boolean
+  allowPush?: boolean
+  downloading?: boolean
+  uploading?: boolean
+  writable?: boolean
+  crypto?: object
+  timeouts?: { get?: number; update?: number }
 }
 
 /** A hypercore 9 feed: an append-only, signed log. */

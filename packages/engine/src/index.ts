@@ -8,6 +8,7 @@ export type {
   ProtocolOptions,
   ProtocolStream,
   ReplicationOptions,
+  ValueEncoding,
 } from './hypercore-types.js'
 export {
   createHypercore,
@@ -18,7 +19,13 @@ export {
   randomAccessFile,
   randomAccessMemory,
 } from './load.js'
-export { createMemoryStorage, type MemoryStorage } from './memory.js'
+export { createMemoryStorage, type MemoryStorage, notFound } from './memory.js'
+export {
+  checkHypercoreOptions,
+  checkProtocolOptions,
+  type HypercoreCacheOption,
+  perCoreCache,
+} from './options.js'
 export * as engine from './promise.js'
 export type {
   RandomAccessStorage,

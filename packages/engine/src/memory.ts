@@ -3,7 +3,8 @@ import type { RandomAccessStorage, StorageFactory, StorageRequest } from './stor
 
 export type MemoryStorage = StorageFactory & { readonly files: ReadonlyMap<string, RandomAccessStorage> }
 
-function notFound(path: string): Error {
+/** The error a storage gives for a file that does not exist: `ENOENT`, which `isAbsent` takes as proof. */
+export function notFound(path: string): Error {
   return Object.assign(new Error(`ENOENT: no such file, ${path}`), { code: 'ENOENT' })
 }
 

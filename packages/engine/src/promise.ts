@@ -11,6 +11,26 @@ export function call<T = void>(fn: (cb: Callback<T>) => void): Promise<T> {
   })
 }
 
+/**
+ * corestore 5's dual API: the promise, and `cb(err)` when a callback is given. A failure then goes
+ * to the callback; the promise the caller ignores does not count as an unhandled rejection.
+ */
+export function withCallback(promise: Promise<void>, cb?: (err: Error | null) => void): Promise<void> {
+  if (cb) promise.then(() => cb(null), cb)
+  return promise
+}
+
+/** Whether `value` is a hypercore (duck-typed: another install's hypercore 9 is one too). */
+export function isHypercore(value: unknown): value is Hypercore {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Uint8Array) &&
+    typeof (value as { ready?: unknown }).ready === 'function' &&
+    typeof (value as { replicate?: unknown }).replicate === 'function'
+  )
+}
+
 export const ready = (core: Hypercore): Promise<void> => call((cb) => core.ready(cb))
 export const close = (core: Hypercore): Promise<void> => call((cb) => core.close(cb))
 export const append = <B>(core: Hypercore<B>, data: B | B[]): Promise<number> =>

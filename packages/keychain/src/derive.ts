@@ -29,15 +29,34 @@ export function assertMasterKey(masterKey: unknown, argument = 'masterKey'): ass
   if (!isBytes(masterKey)) {
     throw new KeychainError(
       'INVALID_MASTER_KEY',
-      `${argument} must be a Buffer or Uint8Array of ${MASTER_KEY_LENGTH} bytes`,
+      argument,
+      `must be a Buffer or Uint8Array of ${MASTER_KEY_LENGTH} bytes`,
     )
   }
   if (masterKey.byteLength !== MASTER_KEY_LENGTH) {
     throw new KeychainError(
       'INVALID_MASTER_KEY',
-      `${argument} must be ${MASTER_KEY_LENGTH} bytes, got ${masterKey.byteLength}`,
+      argument,
+      `must be ${MASTER_KEY_LENGTH} bytes, got ${masterKey.byteLength}`,
     )
   }
+}
+
+/**
+ * The one rule for a core's name: a non-empty string, or non-empty bytes (returned as a Buffer
+ * over the same memory). Strings are kept as they are: their UTF-8 bytes are what derives.
+ * @throws {KeychainError} `INVALID_NAME` naming `argument`
+ */
+export function checkName(name: unknown, argument = 'name'): string | Buffer {
+  if (typeof name === 'string') {
+    if (name.length === 0) throw new KeychainError('INVALID_NAME', argument, 'must not be empty')
+    return name
+  }
+  if (isBytes(name)) {
+    if (name.byteLength === 0) throw new KeychainError('INVALID_NAME', argument, 'must not be empty')
+    return Buffer.isBuffer(name) ? name : Buffer.from(name.buffer, name.byteOffset, name.byteLength)
+  }
+  throw new KeychainError('INVALID_NAME', argument, `must be a string or a Buffer/Uint8Array, got ${typeOf(name)}`)
 }
 
 /**
@@ -45,15 +64,19 @@ export function assertMasterKey(masterKey: unknown, argument = 'masterKey'): ass
  * @throws {KeychainError} `INVALID_NAME` for an empty name or a value that is neither
  */
 export function nameToBytes(name: unknown, argument = 'name'): Buffer {
-  const bytes = bytesOf(name, argument)
-  if (bytes.byteLength === 0) throw new KeychainError('INVALID_NAME', `${argument} must not be empty`)
-  return bytes
+  const checked = checkName(name, argument)
+  return typeof checked === 'string' ? Buffer.from(checked, 'utf8') : checked
 }
 
+/** `name` as bytes, which may be empty (corestore 5's `_deriveSecret` allows it). */
 function bytesOf(name: unknown, argument: string): Buffer {
   if (typeof name === 'string') return Buffer.from(name, 'utf8')
   if (isBytes(name)) return Buffer.from(name.buffer, name.byteOffset, name.byteLength)
-  throw new KeychainError('INVALID_NAME', `${argument} must be a string or a Buffer/Uint8Array`)
+  throw new KeychainError('INVALID_NAME', argument, `must be a string or a Buffer/Uint8Array, got ${typeOf(name)}`)
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }
 
 /**
@@ -64,7 +87,7 @@ function bytesOf(name: unknown, argument: string): Buffer {
  * @throws {KeychainError} `INVALID_NAME` unless `namespace` is a string
  */
 export function namespacePrefix(namespace: string): Buffer {
-  if (typeof namespace !== 'string') throw new KeychainError('INVALID_NAME', 'namespace must be a string')
+  if (typeof namespace !== 'string') throw new KeychainError('INVALID_NAME', 'namespace', 'must be a string')
   return Buffer.from(`${namespace.length}\n${namespace}`, 'latin1')
 }
 
@@ -101,7 +124,7 @@ export function deriveSeed(masterKey: Uint8Array, name: Name): Buffer {
 /** The ed25519 key pair whose seed is `seed` (32 bytes). */
 export function keyPairFromSeed(seed: Uint8Array): KeyPair {
   if (!isBytes(seed) || seed.byteLength !== 32) {
-    throw new KeychainError('INVALID_KEY', 'seed must be 32 bytes')
+    throw new KeychainError('INVALID_KEY', 'seed', 'must be 32 bytes')
   }
   const publicKey = Buffer.allocUnsafe(PUBLIC_KEY_LENGTH)
   const secretKey = Buffer.allocUnsafe(SECRET_KEY_LENGTH)
@@ -115,7 +138,7 @@ export function keyPairFromSeed(seed: Uint8Array): KeyPair {
  */
 export function discoveryKey(publicKey: Uint8Array): Buffer {
   if (!isBytes(publicKey) || publicKey.byteLength !== PUBLIC_KEY_LENGTH) {
-    throw new KeychainError('INVALID_KEY', `publicKey must be ${PUBLIC_KEY_LENGTH} bytes`)
+    throw new KeychainError('INVALID_KEY', 'publicKey', `must be ${PUBLIC_KEY_LENGTH} bytes`)
   }
   return blake2b(publicKey, HYPERCORE)
 }

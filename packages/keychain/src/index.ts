@@ -1,6 +1,7 @@
 export {
   assertMasterKey,
   CORESTORE_NAMESPACE,
+  checkName,
   deriveSecret,
   deriveSeed,
   discoveryKey,
@@ -17,3 +18,4 @@ export {
 } from './derive.js'
 export { KeychainError, type KeychainErrorCode } from './errors.js'
 export { Keychain } from './keychain.js'
+export { type KeyInput, parseKey } from './keys.js'

@@ -97,3 +97,16 @@ test('a fingerprint is the first 8 bytes of BLAKE2b-256 of the master key, and s
     (err: unknown) => err instanceof KeychainError,
   )
 })
+
+test('a keychain error is one of the family: isCorestoreError knows it, and it names its argument', async () => {
+  const { isCorestoreError } = await import('@corestore/errors')
+  try {
+    new Keychain(Buffer.alloc(3))
+    assert.fail('expected INVALID_MASTER_KEY')
+  } catch (err) {
+    assert.ok(isCorestoreError(err))
+    assert.equal(err.name, 'CorestoreError')
+    assert.equal(err.code, 'INVALID_MASTER_KEY')
+    assert.equal(err.argument, 'masterKey')
+  }
+})

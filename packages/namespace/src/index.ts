@@ -1,2 +1,2 @@
 export { Holdings } from './holdings.js'
-export { childName, ROOT_NAME, SEPARATOR, viewNameOf } from './names.js'
+export { childName, defaultOptions, isInNamespace, nameText, ROOT_NAME, SEPARATOR, viewNameOf } from './names.js'

@@ -1,4 +1,4 @@
-import { CorestoreError } from '@corestore/errors'
+import { CorestoreError, describe } from '@corestore/errors'
 import { randomBytes } from '@corestore/keychain'
 
 /** The root view's name: the root's `default()` core derives from `default`. */
@@ -23,10 +23,44 @@ function ownName(name: unknown): string {
   if (name instanceof Uint8Array) {
     return name.byteLength === 0 ? randomBytes(32).toString('hex') : Buffer.from(name).toString('hex')
   }
-  throw new CorestoreError('INVALID_NAME', `namespace name must be a string or a Buffer, got ${typeof name}`)
+  throw CorestoreError.invalidName('namespace name', 'a string or a Buffer', name)
+}
+
+/**
+ * The options of a view's `default()` as corestore 5 builds them: `opts` with the view's name. A
+ * key Buffer is kept as `key` (and wins over the name); anything else that is not an options
+ * object counts as none, as corestore 5 spreads it away (a hex string included).
+ * @throws {CorestoreError} `INVALID_OPTION` for a truthy number, boolean, function or array
+ */
+export function defaultOptions<O extends object>(input: unknown, name: string): O & { name: string } {
+  if (input instanceof Uint8Array) return { key: input, name } as unknown as O & { name: string }
+  if (!input || typeof input === 'string') return { name } as O & { name: string }
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw CorestoreError.invalidOption('opts', `an options object or a key Buffer, not ${describe(input)}`)
+  }
+  return { ...(input as O), name }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/**
+ * A core's name as text, when it is some view's name: well-formed UTF-8 (`default`, `a:b`, any
+ * string a program passed to `namespace()` or `get({ name })`); `null` for other bytes (a `get()`
+ * with no name derives from 32 random bytes). The one rule for "is this name text?".
+ */
+export function nameText(name: Uint8Array): string | null {
+  try {
+    return utf8.decode(name)
+  } catch {
+    return null
+  }
+}
+
+/** Whether a core named `name` was derived in the view `namespace`: its `default()` or below it (`a`, `a:b`; not `ab`). */
+export function isInNamespace(name: Uint8Array, namespace: string): boolean {
+  const text = nameText(name)
+  return text !== null && (text === namespace || text.startsWith(namespace + SEPARATOR))
+}
 
 /**
  * The name of the view whose `default()` a core derived from `name` is: the name's text, since
@@ -37,12 +71,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  *   no name derives from 32 random bytes, which no view's name produces
  */
 export function viewNameOf(name: Uint8Array): string {
-  try {
-    return utf8.decode(name)
-  } catch {
-    throw new CorestoreError(
-      'NOT_A_NAMESPACE_DEFAULT',
-      `the core's name (${Buffer.from(name).toString('hex')}) is not text: it comes from get() with no name, not from a namespace's default()`,
-    )
-  }
+  const text = nameText(name)
+  if (text === null) throw CorestoreError.notANamespaceDefault(name)
+  return text
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { TwoTierCache } from '@corestore/cache'
 import { isCorestoreError } from '@corestore/errors'
-import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
+import { childName, Holdings, isInNamespace, nameText, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 
 test('a namespace under the root is named by its own name, nested ones join with a colon', () => {
   assert.equal(childName(null, 'a'), 'a')
@@ -87,4 +87,19 @@ test('random name bytes (a get() with no name) are no view: NOT_A_NAMESPACE_DEFA
     () => viewNameOf(Buffer.from([0xff, 0x00, 0xc3])),
     (err: unknown) => isCorestoreError(err) && err.code === 'NOT_A_NAMESPACE_DEFAULT' && /ff00c3/.test(err.message),
   )
+})
+
+test('a name is text when it is well-formed UTF-8, control characters included: the listing and namespaceOf agree', () => {
+  assert.equal(nameText(Buffer.from('drive1:photos ✓')), 'drive1:photos ✓')
+  assert.equal(nameText(Buffer.from([0xff, 0xfe])), null)
+  // namespace('a\nb') is a view like any other: its default's name reads back as that view's name.
+  assert.equal(nameText(Buffer.from('a\nb')), 'a\nb')
+  assert.equal(viewNameOf(Buffer.from('a\nb')), childName(null, 'a\nb'))
+})
+
+test('a name is in a namespace when it is the namespace or below it, not when it only starts alike', () => {
+  assert.equal(isInNamespace(Buffer.from('a'), 'a'), true)
+  assert.equal(isInNamespace(Buffer.from('a:b:c'), 'a'), true)
+  assert.equal(isInNamespace(Buffer.from('ab'), 'a'), false)
+  assert.equal(isInNamespace(Buffer.from([0xff]), 'a'), false)
 })

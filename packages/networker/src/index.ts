@@ -10,7 +10,7 @@ export type {
   SwarmConnection,
   SwarmPeerInfo,
 } from './hyperswarm.js'
-export type { NetworkerEvents, ReplicatingStore } from './networker.js'
+export type { NetworkerErrorCode, NetworkerEvents, ReplicatingStore } from './networker.js'
 export type { JoinOptions, NetworkerOptions } from './options.js'
 export type { Peer } from './peer.js'
 export { Networker }

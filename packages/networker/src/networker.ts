@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Corestore } from '@corestore/core'
 import type { ProtocolStream } from '@corestore/engine'
-import { CorestoreError } from '@corestore/errors'
+import { CorestoreError, type ErrorCode } from '@corestore/errors'
 import { Lifecycle } from '@corestore/lifecycle'
 import {
   createSwarm,
@@ -195,13 +195,16 @@ export class Networker extends EventEmitter<NetworkerEvents> {
   #guard(): void {
     if (this.#life.closing) throw closedError()
     if (this.swarm.destroyed) {
-      throw new CorestoreError('NETWORKER_CLOSED', "the networker's swarm was destroyed")
+      throw new CorestoreError<NetworkerErrorCode>('NETWORKER_CLOSED', "the networker's swarm was destroyed")
     }
   }
 }
 
-function closedError(): CorestoreError {
-  return new CorestoreError('NETWORKER_CLOSED', 'the networker is closed')
+/** The codes the networker throws with: the store's, and its own `NETWORKER_CLOSED`. */
+export type NetworkerErrorCode = ErrorCode | 'NETWORKER_CLOSED'
+
+function closedError(): CorestoreError<NetworkerErrorCode> {
+  return new CorestoreError<NetworkerErrorCode>('NETWORKER_CLOSED', 'the networker is closed')
 }
 
 /** Leaving unannounces over the network; a failure there must not fail the caller's teardown. */

@@ -1,4 +1,5 @@
-import { CorestoreError } from '@corestore/errors'
+import { CorestoreError, describe } from '@corestore/errors'
+import { parseKey } from '@corestore/keychain'
 import { type Hyperswarm, type HyperswarmOptions, isSwarm, type KeyPair } from './hyperswarm.js'
 
 export interface NetworkerOptions extends HyperswarmOptions {
@@ -57,27 +58,12 @@ function isHostPort(node: unknown): boolean {
   return typeof host === 'string' && Number.isInteger(port)
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (value instanceof Uint8Array) return `${value.byteLength} bytes`
-  return typeof value
-}
-
 /**
  * A 32-byte discovery key from a Buffer, a Uint8Array or 64 hex characters.
  * @throws {CorestoreError} `INVALID_KEY` naming `argument`
  */
 export function parseDiscoveryKey(value: unknown, argument = 'discoveryKey'): Buffer {
-  if (value instanceof Uint8Array && value.byteLength === 32) {
-    return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-  }
-  if (typeof value === 'string' && /^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex')
-  const hint = value === null || value === undefined ? " (a core's discoveryKey is null until the core is ready)" : ''
-  throw CorestoreError.invalidKey(
-    argument,
-    `must be 32 bytes or 64 hex characters, got ${typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : describe(value)}${hint}`,
-  )
+  return parseKey(value, argument)
 }
 
 /**

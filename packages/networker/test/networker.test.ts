@@ -49,7 +49,7 @@ test('bad arguments are refused with a CorestoreError that names them', BOUND, a
     [undefined, 'null until the core is ready'],
     [null, 'discoveryKey'],
     [Buffer.alloc(31), 'got 31 bytes'],
-    ['ab'.repeat(31), 'discoveryKey must be 32 bytes or 64 hex characters'],
+    ['ab'.repeat(31), 'discoveryKey must be 64 hex characters'],
     [42, 'got number'],
   ]
   for (const [key, message] of keys) {

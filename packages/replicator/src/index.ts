@@ -1,3 +1,3 @@
 export { LookupQueue } from './lookup-queue.js'
-export { checkReplicateArguments } from './options.js'
+export { checkReplicateArguments, parseReplicateArguments } from './options.js'
 export { type ReplicationHost, Replicator, type ReplicatorOptions, type StreamScope } from './replicator.js'

@@ -12,8 +12,24 @@ export interface ReplicationHost {
 }
 
 export interface ReplicatorOptions {
-  /** Look-ups of requested discovery keys run at once per stream (default 16). */
+  /** Look-ups of requested discovery keys run at once per stream (default: from `passiveBound`, else 16). */
   lookupConcurrency?: number
+  /** How many cores the store keeps open for peers at most (its cache's passive bound), if known. */
+  passiveBound?: number
+}
+
+/** Peer requests opened at once per stream, at most (a quarter of the passive bound below that). */
+const MAX_LOOKUPS_IN_FLIGHT = 128
+/** Peer requests opened at once per stream when the passive bound is not known. */
+const DEFAULT_LOOKUPS_IN_FLIGHT = 16
+
+/**
+ * Opens for peers run in parallel for speed (on disk they wait on file operations), but stay well
+ * under the passive bound: an open evicted before it finishes is a request the peer loses.
+ */
+function lookupConcurrency(passiveBound: number | undefined): number {
+  if (passiveBound === undefined) return DEFAULT_LOOKUPS_IN_FLIGHT
+  return Math.max(1, Math.min(MAX_LOOKUPS_IN_FLIGHT, Math.floor(passiveBound / 4)))
 }
 
 /** Which cores opened later join a stream: all of them for the root, a view's own for a namespace. */
@@ -40,7 +56,7 @@ export class Replicator {
 
   constructor(host: ReplicationHost, opts: ReplicatorOptions = {}) {
     this.#host = host
-    this.#concurrency = opts.lookupConcurrency ?? 16
+    this.#concurrency = opts.lookupConcurrency ?? lookupConcurrency(opts.passiveBound)
   }
 
   /** Streams currently live. */
@@ -102,6 +118,16 @@ export class Replicator {
     for (const state of this.#streams) {
       if (state.scope(core)) attach(state, core)
     }
+  }
+
+  /**
+   * A core is opening and will be offered once open (or fail): as corestore 5 does, a peer's
+   * `ifAvailable` request waits until then, so "not available" never means "not open yet".
+   * @returns call it when the core was offered or failed to open
+   */
+  opening(core: Hypercore): () => void {
+    core.ifAvailable.wait()
+    return () => process.nextTick(() => core.ifAvailable.continue())
   }
 
   /** Destroy the streams the replicator made and let go of the ones it was given. */

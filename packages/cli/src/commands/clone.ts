@@ -9,6 +9,7 @@ import { Footprint } from '../footprint.js'
 import { bytes, hex } from '../format.js'
 import { interrupted, NETWORK_HELP, NETWORK_OPTIONS, networkOptions } from '../network.js'
 import { Progress } from '../progress.js'
+import { requireKey } from '../store.js'
 
 const DEFAULT_TIMEOUT = 60
 
@@ -30,9 +31,8 @@ ${NETWORK_HELP}
   options: { ...NETWORK_OPTIONS, timeout: { type: 'string' } },
   positionals: { min: 2, max: 2 },
   async run(args, io) {
-    const [key, dir] = args.positionals as [string, string]
-    if (!/^[0-9a-f]{64}$/i.test(key))
-      throw new UsageError(`${JSON.stringify(key)} is not a key: 64 hex characters expected`)
+    const [given, dir] = args.positionals as [string, string]
+    const key = requireKey(given).toString('hex')
     const options = networkOptions(args)
     const timeout = (count(args, 'timeout') ?? DEFAULT_TIMEOUT) * 1000
     await checkDirectory(dir, { create: true })

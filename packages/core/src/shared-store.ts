@@ -1,5 +1,6 @@
 import {
   type CoreIdentity,
+  coreKeyOptions,
   coreStorage,
   hasStoredCore,
   loadMasterKey,
@@ -12,26 +13,24 @@ import {
   type StoreLock,
   storedCores,
 } from '@corestore/bootstrap'
-import { type CoreCache, DEFAULT_CACHE_SIZE, TwoTierCache } from '@corestore/cache'
+import type { CoreCache } from '@corestore/cache'
 import {
   createHypercore,
   engine,
   type Hypercore,
   type HypercoreOptions,
   HypercoreProtocol,
+  perCoreCache,
   type ReplicationOptions,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
 import { Replicator } from '@corestore/replicator'
-import { IdIndex } from './ids.js'
+import { Identities } from './identity.js'
+import { type CorestoreInner, createInner } from './inner.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
 
-/** Peer requests opened at once per stream, at most (a quarter of the passive bound below that). */
-const MAX_LOOKUPS_IN_FLIGHT = 128
-/** Peer requests opened at once per stream when a custom cache does not say how many cores it keeps. */
-const DEFAULT_LOOKUPS_IN_FLIGHT = 16
 /** What the store tells its views about. */
 export interface StoreListener {
   onfeed(core: Hypercore, options: GetOptions): void
@@ -56,19 +55,20 @@ export interface StoreStats {
  * The state every view of one store shares: storage, master key, cache, replication.
  * Views (the `Corestore` objects) hold references; this owns the cores.
  */
-export class StoreCore {
+export class SharedStore {
   readonly storage: Storage
   readonly cache: CoreCache<Hypercore>
   readonly replicator: Replicator
   readonly listeners = new Set<StoreListener>()
+  /** corestore 5's `store.inner`, the same object for every view. */
+  readonly inner: CorestoreInner = createInner(this)
   readonly #options: ParsedStoreOptions
-  readonly #ids = new IdIndex()
   /** The names of open cores derived here, so namespaceOf() needs no storage that reads back. */
   readonly #names = new Map<string, Buffer>()
   /** Cores being purged: nobody may open them until their files are gone. */
   readonly #purging = new Set<string>()
   #noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
-  #keychain: Keychain | null = null
+  #identities: Identities | null = null
   #lock: StoreLock | null = null
   readonly #life = new Lifecycle({
     open: () => this.#open(),
@@ -81,16 +81,9 @@ export class StoreCore {
   constructor(storage: Storage, options: ParsedStoreOptions) {
     this.storage = storage
     this.#options = options
-    this.cache = options.coreCache ?? new TwoTierCache<Hypercore>({ maxSize: options.cacheSize ?? DEFAULT_CACHE_SIZE })
+    this.cache = options.coreCache
     this.cache.on('evict', this.#onevict)
-    // Opens for peers run in parallel for speed (on disk they wait on file operations), but stay well
-    // under the passive bound: an open evicted before it finishes is a request the peer loses.
-    const passiveBound = this.cache.maxSize
-    const concurrency =
-      passiveBound === undefined
-        ? DEFAULT_LOOKUPS_IN_FLIGHT
-        : Math.max(1, Math.min(MAX_LOOKUPS_IN_FLIGHT, Math.floor(passiveBound / 4)))
-    this.replicator = new Replicator({ lookup: (dk) => this.lookup(dk) }, { lookupConcurrency: concurrency })
+    this.replicator = new Replicator({ lookup: (dk) => this.lookup(dk) }, { passiveBound: this.cache.maxSize })
   }
 
   /** Store-wide options, which corestore 5 also gives each replication stream. */
@@ -100,7 +93,7 @@ export class StoreCore {
 
   /** The master key is loaded (it stays loaded once the store closes: ids can still be computed). */
   get opened(): boolean {
-    return this.#keychain !== null
+    return this.#identities !== null
   }
 
   get closing(): boolean {
@@ -118,7 +111,7 @@ export class StoreCore {
   async #open(): Promise<void> {
     this.#lock = await lockStore(this.storage)
     try {
-      this.#keychain = new Keychain(this.#options.masterKey ?? (await loadMasterKey(this.storage)))
+      this.#identities = new Identities(new Keychain(this.#options.masterKey ?? (await loadMasterKey(this.storage))))
     } catch (err) {
       await this.#lock?.release()
       this.#lock = null
@@ -126,45 +119,22 @@ export class StoreCore {
     }
   }
 
-  /** The discovery key (hex) a request names, and what is known of the core's keys. */
-  identify(request: CoreRequest): CoreIdentity {
-    switch (request.kind) {
-      case 'name': {
-        const name = typeof request.name === 'string' ? Buffer.from(request.name) : request.name
-        const { publicKey, secretKey } = this.#requireKeychain().keyPair(name)
-        return { discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name }
-      }
-      case 'keyPair':
-      case 'key': {
-        const secretKey = request.kind === 'keyPair' ? request.secretKey : null
-        return { discoveryKey: discoveryKey(request.publicKey), publicKey: request.publicKey, secretKey, name: null }
-      }
-      case 'discoveryKey':
-        return { discoveryKey: request.discoveryKey, publicKey: null, secretKey: null, name: null }
-    }
-  }
-
-  /** A secret in another namespace than the cores', from the master key (corestore 5's `_deriveSecret`). */
-  deriveSecret(namespace: string, name: string | Uint8Array): Buffer {
-    return this.#requireKeychain().secret(namespace, name)
-  }
-
   /** The cache id (hex discovery key) of the core a request names. Cheap for keys and names seen before. */
   idOf(request: CoreRequest): string {
-    return this.#knownId(request, true) ?? this.identify(request).discoveryKey.toString('hex')
+    return this.#requireIdentities().idOf(request)
   }
 
   /** The loaded core a request names, or a newly opened one (passive until a view holds it). */
   get(request: CoreRequest, options: GetOptions): { id: string; core: Hypercore } {
-    const known = this.#knownId(request, false)
+    const identities = this.#requireIdentities()
+    const known = identities.knownId(request, false)
     const cached = known === undefined ? undefined : this.cache.get(known)
     // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
-    if (cached && !('publicKey' in request && !sameKey(cached, request.publicKey))) {
-      return { id: known as string, core: cached }
+    if (known !== undefined && cached && !('publicKey' in request && !sameKey(cached, request.publicKey))) {
+      return { id: known, core: cached }
     }
-    const identity = this.identify(request)
+    const identity = identities.identify(request)
     const id = identity.discoveryKey.toString('hex')
-    if (request.kind === 'name' && !request.random) this.#ids.rememberName(request.name, id)
     return { id, core: this.openCore(id, identity, options) }
   }
 
@@ -172,13 +142,15 @@ export class StoreCore {
   openCore(id: string, identity: CoreIdentity, options: GetOptions): Hypercore {
     const cached = this.cache.get(id)
     if (cached) return cached
-    if (this.#purging.has(id)) throw inUse(id, 'is being purged; get it again once purge() has finished')
-    const storage = coreStorage(this.storage, this.#requireKeychain(), identity)
+    if (this.#purging.has(id))
+      throw CorestoreError.coreInUse(id, 'is being purged; get it again once purge() has finished')
+    const storage = coreStorage(this.storage, this.#requireIdentities().keychain, identity)
     // Options were checked when they came in; whatever hypercore throws here is its own failure,
     // passed on as it is rather than blamed on the caller's options.
-    const core = createHypercore(storage, identity.publicKey, this.#hypercoreOptions(identity, options))
+    const publicKey = identity.kind === 'discoveryKey' ? null : identity.publicKey
+    const core = createHypercore(storage, publicKey, this.#hypercoreOptions(identity, options))
     this.cache.set(id, core)
-    if (identity.name) this.#names.set(id, identity.name)
+    if (identity.kind === 'derived') this.#names.set(id, identity.name)
     this.#watch(id, core, options)
     return core
   }
@@ -189,9 +161,9 @@ export class StoreCore {
     const id = dk.toString('hex')
     const cached = this.cache.get(id)
     if (cached) return cached
-    if (this.closing || !(await hasStoredCore(this.storage, dk))) return null
-    if (this.closing || this.#purging.has(id)) return null
-    const core = this.openCore(id, { discoveryKey: dk, publicKey: null, secretKey: null, name: null }, {})
+    const stored = !this.closing && (await hasStoredCore(this.storage, dk))
+    if (!stored || this.closing || this.#purging.has(id)) return null
+    const core = this.openCore(id, { kind: 'discoveryKey', discoveryKey: dk }, {})
     // Resolve once open, so the replicator's per-stream limit bounds opens in flight, not just look-ups.
     try {
       await engine.ready(core)
@@ -201,6 +173,11 @@ export class StoreCore {
     }
   }
 
+  /** The cores some view holds: what the root's streams carry. */
+  heldCores(): Hypercore[] {
+    return [...this.cache.entries()].filter((e) => e.refs > 0).map((e) => e.value)
+  }
+
   stats(): StoreStats {
     const { activeSize, passiveSize } = this.cache
     return { activeCores: activeSize, passiveCores: passiveSize, streams: this.replicator.size }
@@ -208,7 +185,7 @@ export class StoreCore {
 
   /** The stored cores, read from disk without opening any (`namespace`: only that view's). */
   storedCores(opts: StoredCoresOptions): AsyncGenerator<StoredCore> {
-    return storedCores(this.storage, this.#requireKeychain(), opts)
+    return storedCores(this.storage, this.#requireIdentities().keychain, opts)
   }
 
   /**
@@ -216,8 +193,8 @@ export class StoreCore {
    * @throws {CorestoreError} `CORE_NOT_FOUND`, `NOT_DERIVED`, `NAME_MISMATCH`, `CORRUPT_NAME`
    */
   async storedName(publicKey: Buffer): Promise<Buffer> {
-    const keychain = this.#requireKeychain()
-    return this.#names.get(this.#ids.ofKey(publicKey, true)) ?? readDerivedName(this.storage, keychain, publicKey)
+    const { keychain } = this.#requireIdentities()
+    return this.#names.get(this.idOf({ kind: 'key', publicKey })) ?? readDerivedName(this.storage, keychain, publicKey)
   }
 
   /**
@@ -230,8 +207,10 @@ export class StoreCore {
     const asDiscoveryKey = this.cache.has(key.toString('hex')) || (await hasStoredCore(this.storage, key))
     const dk = asDiscoveryKey ? key : discoveryKey(key)
     const id = dk.toString('hex')
-    if (this.cache.refs(id) > 0) throw inUse(id, 'is held by a view: close the view (or the store) first')
-    if (this.#purging.has(id)) throw inUse(id, 'is being purged already')
+    if (this.cache.refs(id) > 0) {
+      throw CorestoreError.coreInUse(id, 'is held by a view: close the view (or the store) first')
+    }
+    if (this.#purging.has(id)) throw CorestoreError.coreInUse(id, 'is being purged already')
     this.#purging.add(id)
     try {
       if (!this.cache.has(id) && !(await hasStoredCore(this.storage, dk))) throw CorestoreError.coreNotFound(id)
@@ -265,61 +244,38 @@ export class StoreCore {
     if (failed) throw (failed as PromiseRejectedResult).reason
   }
 
-  /**
-   * The id a request names when no derivation is needed: a key's (remembered), a discovery key's,
-   * a name's derived before; `undefined` for a name not derived yet or a random one.
-   * @param byContent read a key buffer's bytes rather than trust what was remembered for the object
-   */
-  #knownId(request: CoreRequest, byContent: boolean): string | undefined {
-    switch (request.kind) {
-      case 'key':
-      case 'keyPair':
-        return this.#ids.ofKey(request.publicKey, byContent)
-      case 'discoveryKey':
-        return request.discoveryKey.toString('hex')
-      case 'name':
-        return request.random ? undefined : this.#ids.ofName(request.name)
-    }
+  #requireIdentities(): Identities {
+    if (!this.#identities) throw CorestoreError.notReady('get')
+    return this.#identities
   }
 
-  #requireKeychain(): Keychain {
-    if (!this.#keychain) throw CorestoreError.notReady('get')
-    return this.#keychain
+  /** corestore 5's `inner._deriveSecret(namespace, name)`. */
+  deriveSecret(namespace: string, name: string | Uint8Array): Buffer {
+    return this.#requireIdentities().keychain.secret(namespace, name)
   }
 
   #hypercoreOptions(identity: CoreIdentity, options: GetOptions): HypercoreOptions {
     const { key, discoveryKey, keyPair, name, default: _default, cache, ...rest } = options
     const merged: HypercoreOptions = { ...this.#options.hypercore, ...rest }
     const shared = this.#options.hypercoreCache
-    if (shared) {
-      // Each core gets its own namespace of the store-wide block and tree caches, as in corestore 5.
-      merged.cache = {
-        data: cache?.data === false ? undefined : shared.data?.namespace(),
-        tree: cache?.tree === false ? undefined : shared.tree?.namespace(),
-      }
-    }
+    if (shared) merged.cache = perCoreCache(shared, cache)
     // hypercore 9 makes a Noise key pair per core for streams it creates itself; the store's streams
     // carry their own, so one pair per store spares a curve25519 key generation per open.
     if (!merged.noiseKeyPair) {
       this.#noiseKeyPair ??= HypercoreProtocol.keyPair()
       merged.noiseKeyPair = this.#noiseKeyPair
     }
-    merged.createIfMissing = identity.publicKey !== null
-    if (identity.secretKey) merged.secretKey = identity.secretKey
-    // A derived core's secret key lives in its `name` file, never in `secret_key`.
-    if (identity.name) merged.storeSecretKey = false
-    return merged
+    return Object.assign(merged, coreKeyOptions(identity))
   }
 
   #watch(id: string, core: Hypercore, options: GetOptions): void {
     let failed = false
     let opened = false
-    // Like corestore 5: a peer's `ifAvailable` waits until the core is open and offered to streams.
-    core.ifAvailable.wait()
+    const offered = this.replicator.opening(core)
     // The error reaches the caller through core.ready(); this listener only keeps it from crashing the process.
     const onerror = () => {
       failed = true
-      core.ifAvailable.continue()
+      offered()
       this.#forget(id, core)
     }
     core.once('error', onerror)
@@ -329,7 +285,7 @@ export class StoreCore {
       opened = true
       for (const l of this.listeners) l.onfeed(core, options)
       this.replicator.offer(core)
-      process.nextTick(() => core.ifAvailable.continue())
+      offered()
     })
     core.once('close', () => {
       this.#forget(id, core)
@@ -348,10 +304,6 @@ export class StoreCore {
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
-}
-
-function inUse(id: string, why: string): CorestoreError {
-  return new CorestoreError('CORE_IN_USE', `core ${id} (discovery key) ${why}`)
 }
 
 /** Whether a cached core has this key (a core opened by discovery key learns its key when ready). */

@@ -1,0 +1,107 @@
+import type { CoreIdentity } from '@corestore/bootstrap'
+import { discoveryKey, type Keychain } from '@corestore/keychain'
+import { LRUCache } from 'lru-cache'
+import type { CoreRequest } from './options.js'
+
+/**
+ * What a request names, for the cache and for the storage: the id (hex discovery key) and what is
+ * known of the core's keys. The store's one place for "which core is this?".
+ */
+export class Identities {
+  readonly keychain: Keychain
+  readonly #ids = new IdIndex()
+
+  constructor(keychain: Keychain) {
+    this.keychain = keychain
+  }
+
+  /** The discovery key a request names, and what is known of the core's keys. */
+  identify(request: CoreRequest): CoreIdentity {
+    switch (request.kind) {
+      case 'name': {
+        const name = typeof request.name === 'string' ? Buffer.from(request.name) : request.name
+        const { publicKey, secretKey } = this.keychain.keyPair(name)
+        const identity = { kind: 'derived', discoveryKey: discoveryKey(publicKey), publicKey, secretKey, name } as const
+        if (!request.random) this.#ids.rememberName(request.name, identity.discoveryKey.toString('hex'))
+        return identity
+      }
+      case 'keyPair':
+        return request.secretKey
+          ? {
+              kind: 'keyPair',
+              discoveryKey: discoveryKey(request.publicKey),
+              publicKey: request.publicKey,
+              secretKey: request.secretKey,
+            }
+          : { kind: 'key', discoveryKey: discoveryKey(request.publicKey), publicKey: request.publicKey }
+      case 'key':
+        return { kind: 'key', discoveryKey: discoveryKey(request.publicKey), publicKey: request.publicKey }
+      case 'discoveryKey':
+        return { kind: 'discoveryKey', discoveryKey: request.discoveryKey }
+    }
+  }
+
+  /** The cache id (hex discovery key) of the core a request names. Cheap for keys and names seen before. */
+  idOf(request: CoreRequest): string {
+    return this.knownId(request, true) ?? this.identify(request).discoveryKey.toString('hex')
+  }
+
+  /**
+   * The id a request names when no derivation is needed: a key's (remembered), a discovery key's,
+   * a name's derived before; `undefined` for a name not derived yet or a random one.
+   * @param byContent read a key buffer's bytes rather than trust what was remembered for the object
+   */
+  knownId(request: CoreRequest, byContent: boolean): string | undefined {
+    switch (request.kind) {
+      case 'key':
+      case 'keyPair':
+        return this.#ids.ofKey(request.publicKey, byContent)
+      case 'discoveryKey':
+        return request.discoveryKey.toString('hex')
+      case 'name':
+        return request.random ? undefined : this.#ids.ofName(request.name)
+    }
+  }
+}
+
+/**
+ * The cache id (hex discovery key) of keys and names already seen. Both are pure functions of
+ * their input (and the store's master key), so remembering them is always right; it spares a
+ * BLAKE2b or an ed25519 key derivation on every cache hit. Bounded: the least used go first.
+ */
+class IdIndex {
+  readonly #byBuffer = new WeakMap<Uint8Array, string>()
+  readonly #byString = new LRUCache<string, string>({ max: 16_384 })
+
+  /**
+   * The id of the core with this public key. The answer remembered for this very Buffer object is
+   * fastest, but a caller may have rewritten the buffer since: `byContent` skips that shortcut.
+   */
+  ofKey(publicKey: Buffer, byContent = false): string {
+    const seen = byContent ? undefined : this.#byBuffer.get(publicKey)
+    if (seen !== undefined) return seen
+    const hex = publicKey.toString('hex')
+    let id = this.#byString.get(hex)
+    if (id === undefined) {
+      id = discoveryKey(publicKey).toString('hex')
+      this.#byString.set(hex, id)
+    }
+    this.#byBuffer.set(publicKey, id)
+    return id
+  }
+
+  /** The id of the core derived from `name`, if it was derived before. */
+  ofName(name: string | Uint8Array): string | undefined {
+    return this.#byString.get(nameKey(name))
+  }
+
+  rememberName(name: string | Uint8Array, id: string): void {
+    this.#byString.set(nameKey(name), id)
+  }
+}
+
+function nameKey(name: string | Uint8Array): string {
+  return typeof name === 'string'
+    ? `n${name}`
+    : `b${Buffer.from(name.buffer, name.byteOffset, name.byteLength).toString('hex')}`
+}

@@ -1,0 +1,118 @@
+import { CorestoreError, describe } from '@corestore/errors'
+import { isProtocolStream } from './load.js'
+
+/** A type check for one option: the test, and what the option must be, for the error. */
+type Check = readonly [test: (value: unknown) => boolean, expected: string]
+
+const boolean: Check = [(v) => typeof v === 'boolean', 'a boolean']
+const count: Check = [(v) => typeof v === 'number' && Number.isInteger(v) && v >= 0, 'a non-negative integer']
+const fn: Check = [(v) => typeof v === 'function', 'a function']
+const object: Check = [(v) => typeof v === 'object' && v !== null, 'an object']
+const names: Check = [(v) => Array.isArray(v) && v.every((e) => typeof e === 'string'), 'an array of extension names']
+
+/** What hypercore 9's constructor reads, with the type it needs. */
+const HYPERCORE_OPTIONS: Record<string, Check> = {
+  sparse: boolean,
+  eagerUpdate: boolean,
+  createIfMissing: boolean,
+  overwrite: boolean,
+  storeSecretKey: boolean,
+  live: boolean,
+  stats: boolean,
+  indexing: boolean,
+  ifAvailable: boolean,
+  allowPush: boolean,
+  downloading: boolean,
+  uploading: boolean,
+  writable: boolean,
+  storageCacheSize: count,
+  maxRequests: count,
+  valueEncoding: [
+    (v) => typeof v === 'string' || isCodec(v),
+    "a name like 'utf-8' or 'json', or an { encode, decode } codec",
+  ],
+  extensions: names,
+  onwrite: fn,
+  crypto: object,
+  cache: object,
+}
+
+/** What hypercore-protocol 8's stream (and hypercore's `replicate()`) reads, with the type it needs. */
+const PROTOCOL_OPTIONS: Record<string, Check> = {
+  live: boolean,
+  download: boolean,
+  upload: boolean,
+  sparse: boolean,
+  encrypt: boolean,
+  encrypted: boolean,
+  noise: boolean,
+  keepAlive: boolean,
+  ack: boolean,
+  timeout: [(v) => v === false || (typeof v === 'number' && v >= 0), 'a number of milliseconds or false'],
+  extensions: names,
+  onauthenticate: fn,
+  ondiscoverykey: fn,
+  onchannelclose: fn,
+  onhandshake: fn,
+  keyPair: [
+    (v) => {
+      const kp = v as { publicKey?: unknown; secretKey?: unknown } | null
+      return typeof kp === 'object' && kp !== null && Buffer.isBuffer(kp.publicKey) && Buffer.isBuffer(kp.secretKey)
+    },
+    'a Noise key pair { publicKey, secretKey } of Buffers',
+  ],
+  stream: [isProtocolStream, 'a hypercore-protocol stream'],
+}
+
+/**
+ * Type checks for the hypercore 9 options passed through to cores, so a wrong type is refused
+ * where it enters, by name, rather than failing later inside hypercore. Options it does not know
+ * are left alone (corestore 5 passes them on).
+ * @param argument the options' name in errors (`opts`)
+ * @throws {CorestoreError} `INVALID_OPTION` naming `<argument>.<option>`
+ */
+export function checkHypercoreOptions(options: object, argument: string): void {
+  check(options, argument, HYPERCORE_OPTIONS)
+}
+
+/**
+ * The same for a replication stream's options (`replicate(isInitiator, opts)`).
+ * @throws {CorestoreError} `INVALID_OPTION` naming `<argument>.<option>`
+ */
+export function checkProtocolOptions(options: object, argument: string): void {
+  check(options, argument, PROTOCOL_OPTIONS)
+}
+
+function check(options: object, argument: string, checks: Record<string, Check>): void {
+  for (const [name, [test, expected]] of Object.entries(checks)) {
+    const value = (options as Record<string, unknown>)[name]
+    if (value !== undefined && !test(value)) {
+      throw CorestoreError.invalidOption(`${argument}.${name}`, `${expected}, not ${describe(value)}`)
+    }
+  }
+}
+
+function isCodec(value: unknown): boolean {
+  const c = value as { encode?: unknown; decode?: unknown } | null
+  return typeof c === 'object' && c !== null && typeof c.encode === 'function' && typeof c.decode === 'function'
+}
+
+/** hypercore 9's `cache` option as corestore 5 takes it store-wide: block and tree caches (hypercore-cache). */
+export interface HypercoreCacheOption {
+  data?: { namespace(): unknown }
+  tree?: { namespace(): unknown }
+}
+
+/**
+ * One core's share of store-wide hypercore caches, as corestore 5 hands them out: its own namespace
+ * of each, unless the core's `get()` options turned one off (`cache: { data: false }`).
+ */
+export function perCoreCache(
+  shared: HypercoreCacheOption,
+  wanted: { data?: boolean; tree?: boolean } = {},
+): { data?: unknown; tree?: unknown } {
+  return {
+    data: wanted.data === false ? undefined : shared.data?.namespace(),
+    tree: wanted.tree === false ? undefined : shared.tree?.namespace(),
+  }
+}
