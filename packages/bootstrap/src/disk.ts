@@ -111,19 +111,19 @@ async function subdirectories(root: string, folder: string): Promise<string[]> {
 }
 
 /** `path`'s stat below `root`; `null` only when it does not exist. */
-async function statIfExists(root: string, path: string): Promise<Stats | null> {
-  try {
-    return await fs.stat(join(root, path))
-  } catch (err) {
-    if (engine.isAbsent(err)) return null
-    throw CorestoreError.storage(path, err)
-  }
+function statIfExists(root: string, path: string): Promise<Stats | null> {
+  return ifExists(path, fs.stat(join(root, path)))
 }
 
 /** `path`'s bytes below `root`; `null` only when it does not exist. */
-async function readFileIfExists(root: string, path: string): Promise<Buffer | null> {
+function readFileIfExists(root: string, path: string): Promise<Buffer | null> {
+  return ifExists(path, fs.readFile(join(root, path)))
+}
+
+/** What `op` gives; `null` when the file is proved absent; `STORAGE_ERROR` naming `path` for any other failure. */
+export async function ifExists<T>(path: string, op: Promise<T>): Promise<T | null> {
   try {
-    return await fs.readFile(join(root, path))
+    return await op
   } catch (err) {
     if (engine.isAbsent(err)) return null
     throw CorestoreError.storage(path, err)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { Keychain, MASTER_KEY_LENGTH } from '@corestore/keychain'
+import { ifExists } from './disk.js'
 import { MASTER_KEY_FILE } from './layout.js'
 import { readWhole } from './read-only.js'
 import { makeDirectory, type Storage } from './storage.js'
@@ -66,13 +67,8 @@ async function loadFromDirectory(directory: string): Promise<Buffer> {
 }
 
 /** The file's bytes; `null` only when it does not exist. */
-async function readIfExists(file: string): Promise<Buffer | null> {
-  try {
-    return await fs.readFile(file)
-  } catch (err) {
-    if (engine.isAbsent(err)) return null
-    throw CorestoreError.storage(file, err)
-  }
+function readIfExists(file: string): Promise<Buffer | null> {
+  return ifExists(file, fs.readFile(file))
 }
 
 async function syncDirectory(directory: string): Promise<void> {
