@@ -125,12 +125,14 @@ export class Corestore extends EventEmitter {
   }
 
   /**
-   * A core, returned at once (it opens in the background; `await engine.ready(core)` or `core.ready(cb)`).
+   * A core, returned at once; it opens in the background (`await core.ready()`, or `core.ready(cb)`).
+   * Its methods take hypercore 9's callbacks, or return promises without one. `Block` is what the
+   * core's `valueEncoding` gives: `store.get<string>({ name: 'log', valueEncoding: 'utf-8' })`.
    * @param opts a key (Buffer or hex), or `{ key }`, `{ discoveryKey }`, `{ keyPair }`, `{ name }`,
    *   plus hypercore options; nothing for a new writable core
    * @throws {CorestoreError} `STORE_NOT_READY`, `STORE_CLOSED`, `INVALID_KEY`, `INVALID_NAME`, `INVALID_OPTION`
    */
-  get(opts?: GetInput): Hypercore {
+  get<Block = Buffer>(opts?: GetInput): Hypercore<Block> {
     this.#guard('get')
     const { request, options } = parseGetInput(opts)
     const { id, core } = this.#shared.get(request, options)
@@ -138,15 +140,16 @@ export class Corestore extends EventEmitter {
       // An open core newly held by this view joins the view's streams.
       this.#shared.replicator.offer(core)
     }
-    return core
+    // The cache holds cores of any encoding; the caller says which it asked for.
+    return core as unknown as Hypercore<Block>
   }
 
   /**
    * The core that bootstraps this view: derived from the view's name, the same after every restart.
    * As in corestore 5, a key Buffer gives that key's core, and a string is ignored.
    */
-  default(opts?: GetInput): Hypercore {
-    return this.get(defaultOptions<GetOptions>(opts, this.name))
+  default<Block = Buffer>(opts?: GetInput): Hypercore<Block> {
+    return this.get<Block>(defaultOptions<GetOptions>(opts, this.name))
   }
 
   /**

@@ -2,7 +2,17 @@ import { Corestore } from './corestore.js'
 
 export type { StorageInput, StoredCore } from '@corestore/bootstrap'
 export type { CacheEntry, CoreCache } from '@corestore/cache'
-export type { Hypercore, ProtocolStream, ReplicationOptions } from '@corestore/engine'
+export type {
+  CallbackHypercore,
+  DownloadRange,
+  Hypercore,
+  HypercoreOptions,
+  ProtocolStream,
+  ReplicationOptions,
+  UpdateOptions,
+  ValueEncoding,
+} from '@corestore/engine'
+export { engine } from '@corestore/engine'
 export { CorestoreError, type ErrorCode, isCorestoreError } from '@corestore/errors'
 export type { CorestoreInner } from './inner.js'
 export type { CorestoreOptions, GetInput, GetOptions, KeyInput } from './options.js'

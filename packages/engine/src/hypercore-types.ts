@@ -90,8 +90,16 @@ export interface HypercoreOptions {
   timeouts?: { get?: number; update?: number }
 }
 
-/** A hypercore 9 feed: an append-only, signed log. */
-export interface Hypercore<Block = Buffer> extends EventEmitter {
+/** A range `download()` fetches; `undownload()` takes it back to cancel. */
+export interface DownloadRange {
+  start?: number
+  end?: number
+  linear?: boolean
+  blocks?: number[]
+}
+
+/** A hypercore 9 feed as hypercore 9 itself makes it: an append-only, signed log, callback API. */
+export interface CallbackHypercore<Block = Buffer> extends EventEmitter {
   readonly key: Buffer | null
   readonly discoveryKey: Buffer | null
   readonly secretKey: Buffer | null
@@ -120,7 +128,7 @@ export interface Hypercore<Block = Buffer> extends EventEmitter {
   has(start: number, end: number): boolean
   /** How many blocks in `[start, end)` are stored locally. */
   downloaded(start?: number, end?: number): number
-  download(range?: { start?: number; end?: number; linear?: boolean }, cb?: Callback): unknown
+  download(range?: DownloadRange | number, cb?: Callback): DownloadRange
   undownload(range: unknown): void
   update(cb: Callback): void
   update(opts: { minLength?: number; ifAvailable?: boolean; hash?: boolean } | number, cb: Callback): void
@@ -141,4 +149,46 @@ export interface Hypercore<Block = Buffer> extends EventEmitter {
   stats: unknown
 }
 
-export type HypercoreConstructor = (storage: StorageFactory, key: Buffer | null, opts?: HypercoreOptions) => Hypercore
+/**
+ * A hypercore 9 feed as the store hands it out: hypercore 9's callback API unchanged (corestore 5
+ * programs keep working), and the same methods called without a callback return a promise.
+ * `Block` is what `valueEncoding` makes of a block: `Buffer` by default, `string` for `'utf-8'`…
+ */
+export interface Hypercore<Block = Buffer> extends CallbackHypercore<Block> {
+  ready(): Promise<void>
+  ready(cb: Callback): void
+  close(): Promise<void>
+  close(cb: Callback): void
+  /** Resolves once the blocks are written, with the index of the first (hypercore 9's `seq`). */
+  append(data: Block | Block[]): Promise<number>
+  append(data: Block | Block[], cb: Callback<number>): void
+  get(index: number, opts?: GetOptions): Promise<Block>
+  get(index: number, cb: Callback<Block>): void
+  get(index: number, opts: GetOptions, cb: Callback<Block>): void
+  getBatch(start: number, end: number, opts?: GetOptions): Promise<Block[]>
+  getBatch(start: number, end: number, cb: Callback<Block[]>): void
+  getBatch(start: number, end: number, opts: GetOptions, cb: Callback<Block[]>): void
+  head(opts?: GetOptions): Promise<Block>
+  head(cb: Callback<Block>): void
+  head(opts: GetOptions, cb: Callback<Block>): void
+  update(opts?: UpdateOptions | number): Promise<void>
+  update(cb: Callback): void
+  update(opts: UpdateOptions | number, cb: Callback): void
+  /** The range being fetched; awaiting it waits until every block of it is here. */
+  download(range?: DownloadRange | number): DownloadRange & PromiseLike<void>
+  download(range: DownloadRange | number | undefined, cb: Callback): DownloadRange
+  clear(start: number, end?: number): Promise<void>
+  clear(start: number, end: number | undefined, cb: Callback): void
+}
+
+export interface UpdateOptions {
+  minLength?: number
+  ifAvailable?: boolean
+  hash?: boolean
+}
+
+export type HypercoreConstructor = (
+  storage: StorageFactory,
+  key: Buffer | null,
+  opts?: HypercoreOptions,
+) => CallbackHypercore

@@ -1,6 +1,8 @@
 export type {
   Callback,
+  CallbackHypercore,
   ChannelHandlers,
+  DownloadRange,
   GetOptions,
   Hypercore,
   HypercoreConstructor,
@@ -8,9 +10,11 @@ export type {
   ProtocolOptions,
   ProtocolStream,
   ReplicationOptions,
+  UpdateOptions,
   ValueEncoding,
 } from './hypercore-types.js'
 export {
+  bareHypercore,
   createHypercore,
   createProtocolStream,
   HypercoreProtocol,
@@ -27,6 +31,7 @@ export {
   perCoreCache,
 } from './options.js'
 export * as engine from './promise.js'
+export { withPromises } from './promise-core.js'
 export type {
   RandomAccessStorage,
   StorageCallback,

@@ -1,7 +1,14 @@
 import { createRequire } from 'node:module'
-import type { HypercoreConstructor, ProtocolOptions, ProtocolStream } from './hypercore-types.js'
+import type {
+  Hypercore,
+  HypercoreConstructor,
+  HypercoreOptions,
+  ProtocolOptions,
+  ProtocolStream,
+} from './hypercore-types.js'
 import { withKnownGoodNoise } from './noise.js'
-import type { RandomAccessStorage, StorageHandlers } from './storage-types.js'
+import { withPromises } from './promise-core.js'
+import type { RandomAccessStorage, StorageFactory, StorageHandlers } from './storage-types.js'
 
 // The engine packages are CommonJS without types: load them once, here, and give them their types.
 const require = createRequire(import.meta.url)
@@ -17,10 +24,20 @@ type FileStorage = (filename: string, opts?: { directory?: string; truncate?: bo
 type MemoryStorage = (name?: string) => RandomAccessStorage
 
 // Both load hypercore-protocol 8's Noise handshake, which needs noise-protocol 3.0.1 (see noise.ts).
-export const [createHypercore, HypercoreProtocol] = withKnownGoodNoise(() => [
+/** hypercore 9 itself: callback API only (benchmarks use it as the floor). */
+export const [bareHypercore, HypercoreProtocol] = withKnownGoodNoise(() => [
   require('hypercore') as HypercoreConstructor,
   require('hypercore-protocol') as ProtocolConstructor,
 ])
+
+/** A hypercore 9 core whose methods also return promises when called without a callback. */
+export function createHypercore<Block = Buffer>(
+  storage: StorageFactory,
+  key: Buffer | null,
+  opts?: HypercoreOptions,
+): Hypercore<Block> {
+  return withPromises<Block>(bareHypercore(storage, key, opts))
+}
 export const RandomAccessStorageClass = require('random-access-storage') as StorageClass
 export const randomAccessFile = require('random-access-file') as FileStorage
 export const randomAccessMemory = require('random-access-memory') as MemoryStorage
