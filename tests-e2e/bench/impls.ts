@@ -1,7 +1,7 @@
 import { Corestore, type CorestoreOptions } from '@corestore/core'
 import {
-  createHypercore,
-  type Hypercore,
+  bareHypercore,
+  type CallbackHypercore,
   type HypercoreOptions,
   type ProtocolStream,
   type StorageFactory,
@@ -12,9 +12,9 @@ import { LegacyCorestore } from '../helpers/legacy.ts'
 export interface StoreLike {
   ready(): Promise<void>
   close(): Promise<void>
-  get(opts?: object | Buffer): Hypercore
-  default(): Hypercore
-  list(): Map<string, Hypercore>
+  get(opts?: object | Buffer): CallbackHypercore
+  default(): CallbackHypercore
+  list(): Map<string, CallbackHypercore>
   isLoaded(opts: object): boolean
   replicate(isInitiator: boolean, opts?: object): ProtocolStream
   namespace(name: string): StoreLike
@@ -37,6 +37,7 @@ export function bareCore(
   storage: string | StorageFactory,
   key: Buffer | null = null,
   opts: HypercoreOptions = {},
-): Hypercore {
-  return createHypercore(storage as StorageFactory, key, opts)
+): CallbackHypercore {
+  // hypercore 9 itself, without the store's promise forms: the floor the store is measured against.
+  return bareHypercore(storage as StorageFactory, key, opts)
 }

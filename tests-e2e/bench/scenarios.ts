@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  type CallbackHypercore,
   createProtocolStream,
   engine,
-  type Hypercore,
   type ProtocolStream,
   randomAccessMemory,
 } from '@corestore/engine'
@@ -21,7 +21,7 @@ export interface Result {
 type Scenario = (impl: Impl, size: number) => Promise<Result>
 
 const now = () => performance.now()
-const ready = (cores: Hypercore[]) => Promise.all(cores.map(engine.ready))
+const ready = (cores: CallbackHypercore[]) => Promise.all(cores.map(engine.ready))
 
 async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'corestore-bench-'))
@@ -45,7 +45,7 @@ function link(a: ProtocolStream, b: ProtocolStream): void {
 }
 
 /** Resolve when `copies` have downloaded `blocks` blocks in all. */
-function downloaded(copies: Hypercore[], blocks: number): Promise<void> {
+function downloaded(copies: CallbackHypercore[], blocks: number): Promise<void> {
   return new Promise((resolve) => {
     let count = copies.reduce((n, c) => n + (c.length > 0 ? countHave(c) : 0), 0)
     if (count >= blocks) return resolve()
@@ -57,7 +57,7 @@ function downloaded(copies: Hypercore[], blocks: number): Promise<void> {
   })
 }
 
-function countHave(core: Hypercore): number {
+function countHave(core: CallbackHypercore): number {
   let n = 0
   for (let i = 0; i < core.length; i++) if (core.has(i)) n++
   return n
@@ -66,7 +66,7 @@ function countHave(core: Hypercore): number {
 const BLOCK = Buffer.alloc(1024, 0x61)
 const BLOCKS_PER_CORE = 10
 
-async function fill(cores: Hypercore[]): Promise<void> {
+async function fill(cores: CallbackHypercore[]): Promise<void> {
   await ready(cores)
   for (const core of cores)
     await engine.append(
@@ -75,7 +75,7 @@ async function fill(cores: Hypercore[]): Promise<void> {
     )
 }
 
-async function closeAll(cores: Hypercore[]): Promise<void> {
+async function closeAll(cores: CallbackHypercore[]): Promise<void> {
   await Promise.all(cores.map(engine.close))
 }
 

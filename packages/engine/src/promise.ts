@@ -1,4 +1,4 @@
-import type { Callback, Hypercore } from './hypercore-types.js'
+import type { Callback, CallbackHypercore, Hypercore } from './hypercore-types.js'
 import type { RandomAccessStorage } from './storage-types.js'
 
 /** Run a callback-style call as a promise. */
@@ -31,12 +31,12 @@ export function isHypercore(value: unknown): value is Hypercore {
   )
 }
 
-export const ready = (core: Hypercore): Promise<void> => call((cb) => core.ready(cb))
-export const close = (core: Hypercore): Promise<void> => call((cb) => core.close(cb))
-export const append = <B>(core: Hypercore<B>, data: B | B[]): Promise<number> =>
+export const ready = (core: CallbackHypercore<unknown>): Promise<void> => call((cb) => core.ready(cb))
+export const close = (core: CallbackHypercore<unknown>): Promise<void> => call((cb) => core.close(cb))
+export const append = <B>(core: CallbackHypercore<B>, data: B | B[]): Promise<number> =>
   call<number>((cb) => core.append(data, cb))
 export const get = <B>(
-  core: Hypercore<B>,
+  core: CallbackHypercore<B>,
   index: number,
   opts: { wait?: boolean; timeout?: number } = {},
 ): Promise<B> => call<B>((cb) => core.get(index, opts, cb))
