@@ -31,6 +31,16 @@ function spec(name: string): string {
   return `${name}@${pkg.manifest.version}`
 }
 
+/** The folders under packages/ whose package is published: the private ones (test helpers) are not. */
+async function publishable(): Promise<{ dir: string; name: string }[]> {
+  const out: { dir: string; name: string }[] = []
+  for (const dir of await readdir(join(root, 'packages'))) {
+    const manifest = JSON.parse(await readFile(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest
+    if (!manifest.private) out.push({ dir, name: manifest.name })
+  }
+  return out
+}
+
 function dependencySpecs(manifest: Manifest): [string, string][] {
   const fields = [manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies]
   return fields.flatMap((deps) => Object.entries(deps ?? {}))
@@ -44,7 +54,8 @@ describe('a registry install', { timeout: 300_000 }, () => {
       work = await mkdtemp(join(tmpdir(), 'corestore-packed-'))
       const tarballs = join(work, 'tarballs')
       // pnpm pack runs each package's prepack (tsc -b) and writes workspace:* as the packed versions.
-      const pack = await run('pnpm', ['-r', '--filter=./packages/*', 'pack', `--pack-destination=${tarballs}`], root)
+      const filters = (await publishable()).map(({ dir }) => `--filter=./packages/${dir}`)
+      const pack = await run('pnpm', ['-r', ...filters, 'pack', `--pack-destination=${tarballs}`], root)
       assert.equal(pack.code, 0, told(pack))
       packed = await Promise.all((await readdir(tarballs)).map((file) => readPacked(join(tarballs, file))))
       registry = await serveRegistry(packed)
@@ -60,12 +71,8 @@ describe('a registry install', { timeout: 300_000 }, () => {
   })
 
   test('every publishable package packs its built dist, with exports, types and bin that exist and no workspace: range', async () => {
-    const publishable: string[] = []
-    for (const dir of await readdir(join(root, 'packages'))) {
-      const manifest = JSON.parse(await readFile(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest
-      if (!manifest.private) publishable.push(manifest.name)
-    }
-    assert.deepEqual(packed.map((p) => p.manifest.name).sort(), publishable.sort())
+    const names = (await publishable()).map(({ name }) => name)
+    assert.deepEqual(packed.map((p) => p.manifest.name).sort(), names.sort())
 
     const versions = new Map(packed.map((p) => [p.manifest.name, p.manifest.version]))
     for (const { manifest, files } of packed) {

@@ -1,0 +1,27 @@
+import type { Hooks } from './tmp-dir.ts'
+
+/** A store as these helpers need it: ours, corestore 5.8.2, or a view. */
+export interface Resource {
+  ready(): Promise<void>
+  close(): Promise<void>
+}
+
+/** `store`, ready, and closed when the test ends. */
+export async function opened<S extends Resource>(t: Hooks, store: S): Promise<S> {
+  await store.ready()
+  t.after(() => store.close())
+  return store
+}
+
+/**
+ * Open `store`, run `use` with it and close it (also when `use` fails), resolving with what `use`
+ * returned: a store that an earlier run of a program wrote and closed, for a test to reopen.
+ */
+export async function withStore<S extends Resource, T>(store: S, use: (store: S) => Promise<T> | T): Promise<T> {
+  await store.ready()
+  try {
+    return await use(store)
+  } finally {
+    await store.close()
+  }
+}
