@@ -1,18 +1,17 @@
 import type { Hypercore } from '@corestore/engine'
-import { engine } from '../../packages/core/test/helpers.ts'
+import { engine } from '@corestore/engine'
 
-// The same store-level helpers as @corestore/core's own tests.
 export {
   appendAll,
   closedEvent,
-  engine,
   link,
   openFds,
   readAll,
   sampling,
   tmpDir,
   within,
-} from '../../packages/core/test/helpers.ts'
+} from '@corestore/test-helpers'
+export { engine }
 
 /** Read blocks `0..length-1`, waiting for replication; fails after `ms`. */
 export async function download(core: Hypercore, length: number, ms = 10_000): Promise<string[]> {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import { randomAccessMemory } from '@corestore/engine'
+import { engine, randomAccessMemory } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
-import { appendAll, diskStore, engine, memoryStore, readAll, tmpDir } from './helpers.ts'
+import { appendAll, readAll, tmpDir, withStore } from '@corestore/test-helpers'
+import { diskStore, memoryStore } from './helpers.ts'
 
 test('a store in memory gives a writable default core that appends and reads back', async (t) => {
   const store = await memoryStore(t)
@@ -82,12 +83,11 @@ test('get({ name }) derives a core from the name, in any view', async (t) => {
 
 test('default() on a directory store is the same writable core after a restart', async (t) => {
   const dir = await tmpDir(t)
-  const first = new Corestore(dir)
-  await first.ready()
-  const core = first.default()
-  await appendAll(core, ['one'])
-  const key = core.key
-  await first.close()
+  const { key } = await withStore(new Corestore(dir), async (first) => {
+    const core = first.default()
+    await appendAll(core, ['one'])
+    return core
+  })
 
   const again = await diskStore(t, dir)
   const reopened = again.default()
@@ -99,11 +99,11 @@ test('default() on a directory store is the same writable core after a restart',
 
 test("a namespace's default core reopened by key after a restart is still writable", async (t) => {
   const dir = await tmpDir(t)
-  const first = new Corestore(dir)
-  await first.ready()
-  const core = first.namespace('drive1').default()
-  await appendAll(core, ['a'])
-  await first.close()
+  const core = await withStore(new Corestore(dir), async (first) => {
+    const core = first.namespace('drive1').default()
+    await appendAll(core, ['a'])
+    return core
+  })
 
   const again = await diskStore(t, dir)
   const byKey = again.get(core.key as Buffer)
@@ -114,11 +114,11 @@ test("a namespace's default core reopened by key after a restart is still writab
 
 test('a core stored on disk opens by discovery key alone', async (t) => {
   const dir = await tmpDir(t)
-  const first = new Corestore(dir)
-  await first.ready()
-  const core = first.get()
-  await appendAll(core, ['x'])
-  await first.close()
+  const core = await withStore(new Corestore(dir), async (first) => {
+    const core = first.get()
+    await appendAll(core, ['x'])
+    return core
+  })
 
   const again = await diskStore(t, dir)
   const byDk = again.get({ discoveryKey: core.discoveryKey as Buffer })
@@ -130,10 +130,7 @@ test('a core stored on disk opens by discovery key alone', async (t) => {
 test('a core made from an explicit key pair is writable and reopens writable', async (t) => {
   const dir = await tmpDir(t)
   const keyPair = new Keychain(Keychain.generateMasterKey()).keyPair('mine')
-  const first = new Corestore(dir)
-  await first.ready()
-  await appendAll(first.get({ keyPair }), ['kp'])
-  await first.close()
+  await withStore(new Corestore(dir), (first) => appendAll(first.get({ keyPair }), ['kp']))
 
   const again = await diskStore(t, dir)
   const core = again.get({ key: keyPair.publicKey })

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import { test } from 'node:test'
 import type { CacheEntry, CoreCache, Hypercore } from '@corestore/core'
-import { engine, memoryStore } from './helpers.ts'
+import { engine } from '@corestore/engine'
+import { memoryStore } from './helpers.ts'
 
 test('cores a view releases become passive and are closed once more than cacheSize are passive', async (t) => {
   const store = await memoryStore(t, { cacheSize: 2 })

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore, type CorestoreOptions, isCorestoreError } from '@corestore/core'
-import { createProtocolStream, randomAccessMemory } from '@corestore/engine'
-import { appendAll, engine, memoryStore, readAll } from './helpers.ts'
+import { createProtocolStream, engine, randomAccessMemory } from '@corestore/engine'
+import { appendAll, readAll, tmpDir, withStore } from '@corestore/test-helpers'
+import { memoryStore } from './helpers.ts'
 
 /** The error a user sees: a CorestoreError with this code whose message names the argument. */
 function refusedWith(code: string, argument: RegExp) {
@@ -153,7 +154,6 @@ test('a discovery key with no core on disk fails the core with CORE_NOT_FOUND an
 })
 
 test('a second Corestore on an open directory is STORE_LOCKED until the first closes', async (t) => {
-  const { tmpDir } = await import('./helpers.ts')
   const dir = await tmpDir(t)
   const first = new Corestore(dir)
   await first.ready()
@@ -161,8 +161,5 @@ test('a second Corestore on an open directory is STORE_LOCKED until the first cl
   await assert.rejects(second.ready(), refusedWith('STORE_LOCKED', /open in another Corestore/))
   await second.close()
   await first.close()
-  const third = new Corestore(dir)
-  await third.ready()
-  await engine.ready(third.default())
-  await third.close()
+  await withStore(new Corestore(dir), (third) => engine.ready(third.default()))
 })

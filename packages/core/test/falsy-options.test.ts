@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { TwoTierCache } from '@corestore/cache'
-import { Corestore, type CorestoreOptions, type GetInput, isCorestoreError } from '@corestore/core'
-import type { Hypercore } from '@corestore/engine'
-import { randomAccessMemory } from '@corestore/engine'
+import { type CorestoreOptions, type GetInput, isCorestoreError } from '@corestore/core'
+import { engine, type Hypercore } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
-import { engine, memoryStore } from './helpers.ts'
+import { memoryStore } from './helpers.ts'
 
 // corestore 5 tests its options for truth, so an RPC layer's `{ key: null, name: '' }` (protobuf's
 // unset fields) asks for a new core. Every form below is "nothing" there, and here.
@@ -119,9 +118,7 @@ for (const [label, opts] of [
   ["masterKey: ''", { masterKey: '' }],
 ] as [string, CorestoreOptions][]) {
   test(`new Corestore with ${label} takes the default, as corestore 5 does`, async (t) => {
-    const store = new Corestore(randomAccessMemory, opts)
-    await store.ready()
-    t.after(() => store.close())
+    const store = await memoryStore(t, opts)
     assert.equal((store.cache as TwoTierCache<Hypercore>).maxSize, 1000)
     assert.equal((await opened(store.default())).writable, true)
   })

@@ -3,8 +3,9 @@ import { test } from 'node:test'
 import { Corestore, isCorestoreError } from '@corestore/core'
 import { HypercoreProtocol, randomAccessMemory } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
+import { tmpDir, withStore } from '@corestore/test-helpers'
 import { fixture, masterKey, nameOf } from '../../keychain/test/vectors.ts'
-import { diskStore, memoryStore, tmpDir } from './helpers.ts'
+import { diskStore, memoryStore } from './helpers.ts'
 
 // The master key and the secrets corestore 5.8.2 derived from it.
 const HYPERSPACE = '@hypercore-protocol/hyperspace'
@@ -18,15 +19,13 @@ test("inner._deriveSecret gives corestore 5.8.2's secrets for the store's master
 
 test('a daemon gets the same network identity from its store after a restart, as hyperspace does', async (t) => {
   const dir = await tmpDir(t)
-  const identity = async () => {
-    const store = new Corestore(dir)
-    await store.ready()
-    // hyperspace's server: a Noise key pair seeded from the store, and a swarm id.
-    const seed = store.inner._deriveSecret(HYPERSPACE, 'replication-keypair')
-    const id = store.inner._deriveSecret(HYPERSPACE, 'swarm-id')
-    await store.close()
-    return { publicKey: HypercoreProtocol.keyPair(seed).publicKey, id }
-  }
+  const identity = () =>
+    withStore(new Corestore(dir), (store) => {
+      // hyperspace's server: a Noise key pair seeded from the store, and a swarm id.
+      const seed = store.inner._deriveSecret(HYPERSPACE, 'replication-keypair')
+      const id = store.inner._deriveSecret(HYPERSPACE, 'swarm-id')
+      return { publicKey: HypercoreProtocol.keyPair(seed).publicKey, id }
+    })
   const first = await identity()
   assert.deepEqual(await identity(), first)
   assert.equal(first.id.length, 32)

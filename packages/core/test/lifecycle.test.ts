@@ -7,16 +7,14 @@ import { fileURLToPath } from 'node:url'
 import { lockStore, openStorage } from '@corestore/bootstrap'
 import { TwoTierCache } from '@corestore/cache'
 import { Corestore, isCorestoreError } from '@corestore/core'
-import { createMemoryStorage, type Hypercore } from '@corestore/engine'
-import { engine, tmpDir } from './helpers.ts'
+import { createMemoryStorage, engine, type Hypercore } from '@corestore/engine'
+import { tmpDir, withStore } from '@corestore/test-helpers'
 
 const closedError = (err: unknown) => isCorestoreError(err) && err.code === 'STORE_CLOSED'
 
 /** A second store on `dir` opens: nobody holds the directory's lock. */
 async function assertUnlocked(dir: string): Promise<void> {
-  const other = new Corestore(dir)
-  await other.ready()
-  await other.close()
+  await withStore(new Corestore(dir), () => {})
 }
 
 test('ready() after close() rejects with STORE_CLOSED and takes no lock', async (t) => {
@@ -53,12 +51,11 @@ test('ready() twice opens once; close() twice closes once', async (t) => {
   await Promise.all([c, d])
   await store.close()
   assert.equal(store.closed, true)
-  const again = new Corestore(dir)
-  await again.ready()
-  const core = again.default()
-  await engine.ready(core)
-  assert.ok(core.key?.equals(key))
-  await again.close()
+  await withStore(new Corestore(dir), async (again) => {
+    const core = again.default()
+    await engine.ready(core)
+    assert.ok(core.key?.equals(key))
+  })
 })
 
 test('close() during ready() lets the open finish, then closes and gives the lock back', async (t) => {

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore, type Hypercore } from '@corestore/core'
 import { createMemoryStorage } from '@corestore/engine'
-import { link } from './helpers.ts'
+import { type Hooks, link, opened } from '@corestore/test-helpers'
 
-async function store(t: { after(fn: () => unknown): void }): Promise<Corestore> {
-  const s = new Corestore(createMemoryStorage())
-  await s.ready()
-  t.after(() => s.close())
-  return s
+function store(t: Hooks): Promise<Corestore> {
+  return opened(t, new Corestore(createMemoryStorage()))
 }
 
 test("await core.append() waits for the write and resolves with the first new block's index, as hypercore 9 says it", async (t) => {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import Corestore from '@corestore/core'
-import { randomAccessMemory as ram } from '@corestore/engine'
-import { appendAll, engine, link, readAll, tmpDir } from './helpers.ts'
+import { engine, randomAccessMemory as ram } from '@corestore/engine'
+import { appendAll, link, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 
 test('README: a store from random-access-memory is ready to use', async () => {
   const store = new Corestore(ram)
@@ -14,25 +14,21 @@ test('README: a store from random-access-memory is ready to use', async () => {
 
 test('README: the first core made with default() bootstraps the store after a restart', async (t) => {
   const dir = await tmpDir(t)
-  const store1 = new Corestore(dir)
-  await store1.ready()
-  const core1 = store1.default()
-  await appendAll(core1, ['bootstrap'])
-  await store1.close()
+  const core1 = await withStore(new Corestore(dir), async (store1) => {
+    const core1 = store1.default()
+    await appendAll(core1, ['bootstrap'])
+    return core1
+  })
 
-  const reopened = new Corestore(dir)
-  await reopened.ready()
-  const same = reopened.default()
-  assert.deepEqual(await readAll(same), ['bootstrap'])
-  assert.deepEqual(same.key, core1.key)
-  await reopened.close()
+  await withStore(new Corestore(dir), async (reopened) => {
+    const same = reopened.default()
+    assert.deepEqual(await readAll(same), ['bootstrap'])
+    assert.deepEqual(same.key, core1.key)
+  })
 })
 
 test('README: replicate two stores and every common core comes across', async (t) => {
-  const store1 = new Corestore(ram)
-  const store2 = new Corestore(ram)
-  await Promise.all([store1.ready(), store2.ready()])
-  t.after(() => Promise.all([store1.close(), store2.close()]))
+  const [store1, store2] = await Promise.all([opened(t, new Corestore(ram)), opened(t, new Corestore(ram))])
 
   const core1 = store1.get()
   await appendAll(core1, ['replicated'])
@@ -43,9 +39,7 @@ test('README: replicate two stores and every common core comes across', async (t
 })
 
 test('README: namespaces give each data structure its own default feed', async (t) => {
-  const store = new Corestore(ram)
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(ram))
   const drive1 = store.namespace('drive1').default()
   const drive2 = store.namespace('drive2').default()
   await Promise.all([engine.ready(drive1), engine.ready(drive2)])
@@ -56,27 +50,24 @@ test('README: namespaces give each data structure its own default feed', async (
 test('README: a namespace saved next to its key makes the structure writable after a restart', async (t) => {
   const dir = await tmpDir(t)
   const saved = new Map<string, string>() // key → namespace, as the README's saveNamespace keeps it
-  const store = new Corestore(dir)
-  await store.ready()
-  const namespace = 'drive-42'
-  const drive = store.namespace(namespace).default()
-  await appendAll(drive, ['file'])
-  saved.set((drive.key as Buffer).toString('hex'), namespace)
-  await store.close()
+  const drive = await withStore(new Corestore(dir), async (store) => {
+    const namespace = 'drive-42'
+    const drive = store.namespace(namespace).default()
+    await appendAll(drive, ['file'])
+    saved.set((drive.key as Buffer).toString('hex'), namespace)
+    return drive
+  })
 
-  const again = new Corestore(dir)
-  await again.ready()
-  const looked = saved.get((drive.key as Buffer).toString('hex')) as string
-  const reopened = again.namespace(looked).default()
-  await appendAll(reopened, ['more'])
-  assert.deepEqual(await readAll(reopened), ['file', 'more'])
-  await again.close()
+  await withStore(new Corestore(dir), async (again) => {
+    const looked = saved.get((drive.key as Buffer).toString('hex')) as string
+    const reopened = again.namespace(looked).default()
+    await appendAll(reopened, ['more'])
+    assert.deepEqual(await readAll(reopened), ['file', 'more'])
+  })
 })
 
 test("README: 'feed' is emitted the first time a core is loaded, with the options given to get", async (t) => {
-  const store = new Corestore(ram)
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(ram))
   const events: unknown[][] = []
   store.on('feed', (...args) => events.push(args))
   const opts = { valueEncoding: 'utf-8' }
@@ -88,9 +79,7 @@ test("README: 'feed' is emitted the first time a core is loaded, with the option
 })
 
 test('corestore 5: a namespace holding a core again does not add a second reference (cache.entry(id).refs)', async (t) => {
-  const store = new Corestore(ram)
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(ram))
   const a = store.namespace('a')
   const b = store.namespace('b')
   const core = a.default()
@@ -101,10 +90,7 @@ test('corestore 5: a namespace holding a core again does not add a second refere
 })
 
 test('corestore 5: default(key) of another store gives that core, and a non-live stream ends when done', async (t) => {
-  const store1 = new Corestore(ram)
-  const store2 = new Corestore(ram)
-  await Promise.all([store1.ready(), store2.ready()])
-  t.after(() => Promise.all([store1.close(), store2.close()]))
+  const [store1, store2] = await Promise.all([opened(t, new Corestore(ram)), opened(t, new Corestore(ram))])
   const core1 = store1.default()
   await appendAll(core1, ['hello', 'world'])
   const copy = store2.default(core1.key as Buffer)
@@ -118,9 +104,7 @@ test('corestore 5: default(key) of another store gives that core, and a non-live
 })
 
 test('corestore 5: keys are there synchronously, so isLoaded works before the cores are ready', async (t) => {
-  const store = new Corestore(ram)
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(ram))
   const feed1 = store.default()
   const feed2 = store.get()
   assert.equal(store.isLoaded({ key: feed1.key as Buffer }), true)

@@ -1,22 +1,27 @@
 import assert from 'node:assert/strict'
-import { readdir, stat } from 'node:fs/promises'
-import { join, relative } from 'node:path'
 import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import { createProtocolStream, engine, type Hypercore, type ProtocolStream } from '@corestore/engine'
+import {
+  createProtocolStream,
+  engine,
+  type Hypercore,
+  type ProtocolStream,
+  randomAccessMemory,
+} from '@corestore/engine'
 import { randomBytes } from '@corestore/keychain'
 import {
   appendAll,
   closedEvent,
-  diskStore,
   link,
-  memoryStore,
   openFds,
   readAll,
   sampling,
+  snapshot,
   tmpDir,
   within,
-} from './helpers.ts'
+  withStore,
+} from '@corestore/test-helpers'
+import { diskStore, memoryStore } from './helpers.ts'
 
 const BLOCKS = ['b0', 'b1', 'b2', 'b3', 'b4']
 
@@ -107,10 +112,7 @@ test('a block appended after the peer caught up arrives on a live stream', async
 
 test('a restarted owner serves a core a peer asks for by key, opened passively and evicted past cacheSize', async (t) => {
   const dir = await tmpDir(t)
-  const first = new Corestore(dir)
-  await first.ready()
-  const cores = await owner(first, 5)
-  await first.close()
+  const cores = await withStore(new Corestore(dir), (first) => owner(first, 5))
 
   const restarted = await diskStore(t, dir, { cacheSize: 2 })
   assert.equal(restarted.cache.size, 0, 'nothing is open after a restart')
@@ -119,7 +121,7 @@ test('a restarted owner serves a core a peer asks for by key, opened passively a
 
   const served: Hypercore[] = []
   for (const core of cores) {
-    assert.deepEqual(await readAllRemote(peer.get(core.key as Buffer)), BLOCKS)
+    assert.deepEqual(await readAll(peer.get(core.key as Buffer), BLOCKS.length, 5000), BLOCKS)
     served.push(restarted.cache.get((core.discoveryKey as Buffer).toString('hex')) as Hypercore)
     assert.equal(restarted.isExternal({ key: core.key as Buffer }), false, 'injected cores are passive')
     assert.ok(restarted.cache.passiveSize <= 2, `at most cacheSize passive cores, got ${restarted.cache.passiveSize}`)
@@ -137,10 +139,7 @@ test('a restarted owner serves a core a peer asks for by key, opened passively a
 
 test('more cores requested at once than cacheSize: the bound holds and the stream stays up', async (t) => {
   const dir = await tmpDir(t)
-  const first = new Corestore(dir)
-  await first.ready()
-  const cores = await owner(first, 8)
-  await first.close()
+  const cores = await withStore(new Corestore(dir), (first) => owner(first, 8))
   const restarted = await diskStore(t, dir, { cacheSize: 3 })
   const peer = await memoryStore(t)
   const stream = restarted.replicate(true, { live: true })
@@ -162,13 +161,6 @@ test('more cores requested at once than cacheSize: the bound holds and the strea
   const late = again.get(cores[0]?.key as Buffer)
   assert.equal((await engine.get(late, 0, { timeout: 5000 })).toString(), 'b0')
 })
-
-async function readAllRemote(copy: Hypercore): Promise<string[]> {
-  await engine.ready(copy)
-  const out: string[] = []
-  for (let i = 0; i < BLOCKS.length; i++) out.push((await engine.get(copy, i, { timeout: 5000 })).toString())
-  return out
-}
 
 /**
  * A bare protocol peer on `stream`. `heard()` gives the discovery keys the store has opened on the
@@ -244,7 +236,7 @@ test('a stream that ends is forgotten: no listeners left, and later cores are no
 })
 
 test('store.close() ends the streams the store made, and leaves a stream it was given to its owner', async () => {
-  const a = new Corestore((await import('@corestore/engine')).randomAccessMemory)
+  const a = new Corestore(randomAccessMemory)
   await a.ready()
   const made = a.replicate(true, { live: true })
   const given = createProtocolStream(true, { live: true })
@@ -255,20 +247,9 @@ test('store.close() ends the streams the store made, and leaves a stream it was 
   given.destroy()
 })
 
-async function snapshot(dir: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.set(relative(dir, join(e.parentPath, e.name)), (await stat(join(e.parentPath, e.name))).size)
-  }
-  return out
-}
-
 test('a flood of 2,000 unknown discovery keys opens nothing, writes nothing, and a real peer is still served', async (t) => {
   const dir = await tmpDir(t)
-  const first = new Corestore(dir)
-  await first.ready()
-  const cores = await owner(first, 3)
-  await first.close()
+  const cores = await withStore(new Corestore(dir), (first) => owner(first, 3))
   const store = await diskStore(t, dir, { cacheSize: 10 })
   const before = await snapshot(dir)
 
@@ -298,7 +279,7 @@ test('a flood of 2,000 unknown discovery keys opens nothing, writes nothing, and
 
   const peer = await memoryStore(t)
   link(store.replicate(true, { live: true }), peer.replicate(false, { live: true }))
-  assert.deepEqual(await readAllRemote(peer.get(cores[0]?.key as Buffer)), BLOCKS)
+  assert.deepEqual(await readAll(peer.get(cores[0]?.key as Buffer), BLOCKS.length, 5000), BLOCKS)
   raw.destroy()
 })
 

@@ -11,7 +11,7 @@ import {
   RandomAccessStorageClass,
   type StorageFactory,
 } from '@corestore/engine'
-import { tmpDir } from './helpers.ts'
+import { opened, snapshot, tmpDir, withStore } from '@corestore/test-helpers'
 
 /** The error a user sees when the storage fails: STORAGE_ERROR naming `path`, the failure as `cause`. */
 function storageError(path: RegExp, cause?: Error) {
@@ -25,7 +25,7 @@ function storageError(path: RegExp, cause?: Error) {
 }
 
 /** Every file of a memory storage and its bytes. */
-async function snapshot(storage: MemoryStorage): Promise<Map<string, string>> {
+async function snapshotMemory(storage: MemoryStorage): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   for (const [path, file] of storage.files) {
     const size = (await engine.statMaybe(file)) ?? 0
@@ -34,19 +34,8 @@ async function snapshot(storage: MemoryStorage): Promise<Map<string, string>> {
   return out
 }
 
-/** Every file below `dir` with its bytes (directories by name); the empty `LOCK` file aside. */
-async function snapshotDir(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>()
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const path = join(entry.parentPath, entry.name)
-    if (path === join(dir, 'LOCK')) continue
-    out.set(
-      path,
-      entry.isFile() ? (await readFile(path)).toString('hex') : `<${entry.isDirectory() ? 'dir' : 'other'}>`,
-    )
-  }
-  return out
-}
+/** Every file below `dir` with its bytes, folders and links too; the empty `LOCK` file aside. */
+const snapshotDir = (dir: string) => snapshot(dir, { hash: true, all: true, ignore: ['LOCK'] })
 
 type Op = 'stat' | 'read'
 
@@ -80,27 +69,24 @@ function failingOnce(base: StorageFactory, op: Op, fault: Error): StorageFactory
 }
 
 /** A store written to `storage`: its default key and a block, then closed. */
-async function written(storage: StorageFactory | string): Promise<Buffer> {
-  const store = new Corestore(storage)
-  await store.ready()
-  const core = store.default()
-  await engine.ready(core)
-  await engine.append(core, Buffer.from('kept'))
-  const key = core.key as Buffer
-  await store.close()
-  return key
+function written(storage: StorageFactory | string): Promise<Buffer> {
+  return withStore(new Corestore(storage), async (store) => {
+    const core = store.default()
+    await engine.ready(core)
+    await engine.append(core, Buffer.from('kept'))
+    return core.key as Buffer
+  })
 }
 
 /** After the failure, a store on the healthy storage opens the old key, writable, with its block. */
-async function assertIntact(storage: StorageFactory | string, key: Buffer): Promise<void> {
-  const store = new Corestore(storage)
-  await store.ready()
-  const core = store.default()
-  await engine.ready(core)
-  assert.equal(core.key?.toString('hex'), key.toString('hex'), 'the default core keeps its key')
-  assert.equal(core.writable, true)
-  assert.equal((await engine.get(core, 0)).toString(), 'kept')
-  await store.close()
+function assertIntact(storage: StorageFactory | string, key: Buffer): Promise<void> {
+  return withStore(new Corestore(storage), async (store) => {
+    const core = store.default()
+    await engine.ready(core)
+    assert.equal(core.key?.toString('hex'), key.toString('hex'), 'the default core keeps its key')
+    assert.equal(core.writable, true)
+    assert.equal((await engine.get(core, 0)).toString(), 'kept')
+  })
 }
 
 const errno = (code: string, message: string) => Object.assign(new Error(`${code}: ${message}`), { code })
@@ -116,12 +102,12 @@ for (const [label, op, makeFault] of faults) {
   test(`a storage function whose master_key fails with ${label} is STORAGE_ERROR and nothing is written`, async () => {
     const memory = createMemoryStorage()
     const key = await written(memory)
-    const before = await snapshot(memory)
+    const before = await snapshotMemory(memory)
     const fault = makeFault()
     const store = new Corestore(failingOnce(memory, op, fault))
     await assert.rejects(store.ready(), storageError(/master_key/, fault))
     await store.close()
-    assert.deepEqual(await snapshot(memory), before, 'every file as it was')
+    assert.deepEqual(await snapshotMemory(memory), before, 'every file as it was')
     await assertIntact(memory, key)
   })
 }
@@ -129,12 +115,12 @@ for (const [label, op, makeFault] of faults) {
 test('a short master_key read through a storage function is never taken for a missing key', async () => {
   const memory = createMemoryStorage()
   const key = await written(memory)
-  const before = await snapshot(memory)
+  const before = await snapshotMemory(memory)
   // The storage says 32 bytes, then cannot read them: that is a failure, not an absent key.
   const store = new Corestore(failingOnce(memory, 'read', new Error('Could not satisfy length')))
   await assert.rejects(store.ready(), storageError(/master_key/))
   await store.close()
-  assert.deepEqual(await snapshot(memory), before)
+  assert.deepEqual(await snapshotMemory(memory), before)
   await assertIntact(memory, key)
 })
 
@@ -208,20 +194,17 @@ test('a directory that cannot be created is STORAGE_ERROR naming it, with the ca
 
 test('an unreadable key file is STORAGE_ERROR to purge(), not CORE_NOT_FOUND', async (t) => {
   const dir = await tmpDir(t)
-  const store = new Corestore(dir)
-  await store.ready()
-  const core = store.get()
-  await engine.ready(core)
-  const dk = (core.discoveryKey as Buffer).toString('hex')
-  await store.close()
+  const dk = await withStore(new Corestore(dir), async (store) => {
+    const core = store.get()
+    await engine.ready(core)
+    return (core.discoveryKey as Buffer).toString('hex')
+  })
   // The key file turned into something that cannot be read as a file.
   const keyFile = join(dir, dk.slice(0, 2), dk.slice(2, 4), dk, 'key')
   const { rm } = await import('node:fs/promises')
   await rm(keyFile)
   await symlink(keyFile, keyFile)
-  const again = new Corestore(dir)
-  await again.ready()
-  t.after(() => again.close())
+  const again = await opened(t, new Corestore(dir))
   await assert.rejects(again.purge(dk), storageError(/key/))
   assert.ok((await readdir(join(dir, dk.slice(0, 2), dk.slice(2, 4), dk))).includes('name'), 'nothing removed')
 })
@@ -236,9 +219,7 @@ test("a failure while a core is built is reported as it is, not blamed on the ca
       },
     },
   }
-  const store = new Corestore(createMemoryStorage(), { cache })
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(createMemoryStorage(), { cache }))
   assert.throws(
     () => store.get(),
     (err: unknown) => err === broken,

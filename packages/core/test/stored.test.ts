@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { readdir } from 'node:fs/promises'
 import { test } from 'node:test'
 import { Corestore, type Hypercore, isCorestoreError, type StoredCore } from '@corestore/core'
-import { createMemoryStorage } from '@corestore/engine'
+import { createMemoryStorage, engine } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
-import { appendAll, diskStore, engine, link, memoryStore, readAll, tmpDir } from './helpers.ts'
+import { appendAll, link, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
+import { diskStore, memoryStore } from './helpers.ts'
 
 async function collect(cores: AsyncIterable<StoredCore>): Promise<StoredCore[]> {
   const out: StoredCore[] = []
@@ -16,18 +17,19 @@ const code = (expected: string) => (err: unknown) => isCorestoreError(err) && er
 
 test('storedCores lists what is on disk with names and writability, without opening anything', async (t) => {
   const dir = await tmpDir(t)
-  const first = await diskStore(t, dir)
   const keyPair = new Keychain(Keychain.generateMasterKey()).keyPair('elsewhere')
-  const cores = [
-    first.default(),
-    first.namespace('drive1').default(),
-    first.namespace('drive1').namespace('photos').default(),
-    first.get(),
-    first.get({ keyPair }),
-    first.get(new Keychain(Keychain.generateMasterKey()).keyPair('theirs').publicKey),
-  ]
-  for (const core of cores) await engine.ready(core)
-  await first.close()
+  const cores = await withStore(new Corestore(dir), async (first) => {
+    const cores = [
+      first.default(),
+      first.namespace('drive1').default(),
+      first.namespace('drive1').namespace('photos').default(),
+      first.get(),
+      first.get({ keyPair }),
+      first.get(new Keychain(Keychain.generateMasterKey()).keyPair('theirs').publicKey),
+    ]
+    for (const core of cores) await engine.ready(core)
+    return cores
+  })
 
   const store = await diskStore(t, dir)
   const listed = await collect(store.storedCores())
@@ -71,11 +73,11 @@ test('a store on a storage function cannot list: LISTING_UNSUPPORTED', async (t)
 
 test("namespaceOf gives back the view a derived core's default() came from, writable after a restart", async (t) => {
   const dir = await tmpDir(t)
-  const before = await diskStore(t, dir)
-  const nested = before.namespace('drive1').namespace('photos:2024').default()
-  await appendAll(nested, ['a'])
-  const key = nested.key as Buffer
-  await before.close()
+  const key = await withStore(new Corestore(dir), async (before) => {
+    const nested = before.namespace('drive1').namespace('photos:2024').default()
+    await appendAll(nested, ['a'])
+    return nested.key as Buffer
+  })
 
   const store = await diskStore(t, dir)
   const view = await store.namespaceOf(key)
@@ -98,9 +100,7 @@ test('namespaceOf knows the cores open in a store whose storage does not read ba
 })
 
 test('namespaceOf refuses a core that is not derived, or derived from random bytes, with typed errors', async (t) => {
-  const store = new Corestore(createMemoryStorage())
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(createMemoryStorage()))
   const random = store.get()
   const pair = store.get({ keyPair: new Keychain(Keychain.generateMasterKey()).keyPair('x') })
   await Promise.all([engine.ready(random), engine.ready(pair)])
