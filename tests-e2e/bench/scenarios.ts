@@ -1,14 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  type CallbackHypercore,
-  createProtocolStream,
-  engine,
-  type ProtocolStream,
-  randomAccessMemory,
-} from '@corestore/engine'
+import { type CallbackHypercore, createProtocolStream, engine, randomAccessMemory } from '@corestore/engine'
 import { randomBytes } from '@corestore/keychain'
+import { link } from '@corestore/test-helpers'
 import { bareCore, type Impl, openStore, type StoreLike } from './impls.ts'
 
 /** One measurement: `ms` for `ops` operations of the scenario, plus figures of its own. */
@@ -36,12 +31,6 @@ async function store(impl: Impl, storage: string | typeof randomAccessMemory): P
   const s = openStore(impl as Exclude<Impl, 'bare'>, storage)
   await s.ready()
   return s
-}
-
-function link(a: ProtocolStream, b: ProtocolStream): void {
-  a.on('error', () => {})
-  b.on('error', () => {})
-  a.pipe(b).pipe(a)
 }
 
 /** Resolve when `copies` have downloaded `blocks` blocks in all. */

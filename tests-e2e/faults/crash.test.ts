@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { Corestore } from '@corestore/core'
-import { engine, tmpDir } from '../helpers/index.ts'
+import { engine } from '@corestore/engine'
+import { tmpDir, withStore } from '@corestore/test-helpers'
 import { blockFor } from './fixtures/blocks.ts'
 import { seeded, seedFromEnv } from './fixtures/random.ts'
 
@@ -78,27 +79,26 @@ test(`${KILLS} SIGKILLs at random moments during appends lose no acknowledged bl
     for (const [label, n] of run.acked) acked.set(label, Math.max(acked.get(label) ?? 0, n))
 
     // The store reopens (the killed writer's lock went with it), both cores writable with old keys.
-    const store = new Corestore(dir)
-    await store.ready()
-    const cores = { default: store.default(), ns: store.namespace('app').default() }
-    await Promise.all(Object.values(cores).map(engine.ready))
-    const reopened: [string, string] = [cores.default.key?.toString('hex') ?? '', cores.ns.key?.toString('hex') ?? '']
-    // Killed before it printed its keys, the writer may not have made them: the first reopen does.
-    keys ??= reopened
-    assert.deepEqual(reopened, keys, `kill ${kill}: keys after reopen`)
-    for (const [label, core] of Object.entries(cores)) {
-      assert.equal(core.writable, true, `kill ${kill}: ${label} writable`)
-      const expected = acked.get(label) ?? 0
-      assert.ok(
-        core.length >= expected,
-        `kill ${kill}: ${label} has ${core.length} blocks, ${expected} were acknowledged`,
-      )
-      for (let i = 0; i < expected; i++) {
-        assert.deepEqual(await engine.get(core, i), blockFor(label, i), `kill ${kill}: ${label} block ${i}`)
-        verified++
+    await withStore(new Corestore(dir), async (store) => {
+      const cores = { default: store.default(), ns: store.namespace('app').default() }
+      await Promise.all(Object.values(cores).map(engine.ready))
+      const reopened: [string, string] = [cores.default.key?.toString('hex') ?? '', cores.ns.key?.toString('hex') ?? '']
+      // Killed before it printed its keys, the writer may not have made them: the first reopen does.
+      keys ??= reopened
+      assert.deepEqual(reopened, keys, `kill ${kill}: keys after reopen`)
+      for (const [label, core] of Object.entries(cores)) {
+        assert.equal(core.writable, true, `kill ${kill}: ${label} writable`)
+        const expected = acked.get(label) ?? 0
+        assert.ok(
+          core.length >= expected,
+          `kill ${kill}: ${label} has ${core.length} blocks, ${expected} were acknowledged`,
+        )
+        for (let i = 0; i < expected; i++) {
+          assert.deepEqual(await engine.get(core, i), blockFor(label, i), `kill ${kill}: ${label} block ${i}`)
+          verified++
+        }
       }
-    }
-    await store.close()
+    })
   }
   t.diagnostic(
     `${KILLS} kills survived, ${verified} acknowledged block reads verified, final lengths ${[...acked.values()].join('/')}`,

@@ -6,7 +6,8 @@ import { type TestContext, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { encodeName } from '@corestore/bootstrap'
 import { Corestore, type Hypercore, isCorestoreError } from '@corestore/core'
-import { appendAll, engine, readAll, tmpDir } from '../helpers/index.ts'
+import { engine } from '@corestore/engine'
+import { appendAll, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -18,14 +19,13 @@ function fileOf(dir: string, core: Hypercore, file: string): string {
 /** A closed store with two derived cores holding blocks: the damaged one and a bystander. */
 async function storeWithCores(t: TestContext) {
   const dir = await tmpDir(t)
-  const store = new Corestore(dir)
-  await store.ready()
-  const victim = store.namespace('victim').default()
-  const bystander = store.default()
-  await appendAll(victim, ['v0', 'v1'])
-  await appendAll(bystander, ['b0'])
-  await store.close()
-  return { dir, victim, bystander }
+  return withStore(new Corestore(dir), async (store) => {
+    const victim = store.namespace('victim').default()
+    const bystander = store.default()
+    await appendAll(victim, ['v0', 'v1'])
+    await appendAll(bystander, ['b0'])
+    return { dir, victim, bystander }
+  })
 }
 
 function code(expected: string, file: RegExp) {
@@ -50,9 +50,7 @@ test('a torn name file is CORRUPT_NAME naming it; the file stays, the rest of th
   const { dir, victim, bystander } = await storeWithCores(t)
   const torn = Buffer.from([0x06, 0x76, 0x69])
   await writeFile(fileOf(dir, victim, 'name'), torn)
-  const store = new Corestore(dir)
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(dir))
   await assert.rejects(engine.ready(store.get(victim.key as Buffer)), code('CORRUPT_NAME', /\/name is damaged/))
   assert.deepEqual(await readFile(fileOf(dir, victim, 'name')), torn)
   assert.deepEqual(await readAll(store.get(bystander.key as Buffer)), ['b0'])
@@ -62,9 +60,7 @@ test('a name file that derives another key is NAME_MISMATCH naming it; the file 
   const { dir, victim, bystander } = await storeWithCores(t)
   const other = encodeName(Buffer.from('someone-else'))
   await writeFile(fileOf(dir, victim, 'name'), other)
-  const store = new Corestore(dir)
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(dir))
   await assert.rejects(engine.ready(store.get(victim.key as Buffer)), code('NAME_MISMATCH', /\/name derives the key/))
   assert.deepEqual(await readFile(fileOf(dir, victim, 'name')), other)
   await appendAll(store.default(), ['b1'])
@@ -75,18 +71,17 @@ test('a lost key file is rewritten from the name: every block kept, still writab
   for (const how of ['name', 'key', 'discoveryKey'] as const) {
     const { dir, victim } = await storeWithCores(t)
     await rm(fileOf(dir, victim, 'key'))
-    const store = new Corestore(dir)
-    await store.ready()
-    const core =
-      how === 'name'
-        ? store.namespace('victim').default()
-        : how === 'key'
-          ? store.get(victim.key as Buffer)
-          : store.get({ discoveryKey: victim.discoveryKey as Buffer })
-    assert.deepEqual(await readAll(core), ['v0', 'v1'], `opened by ${how}`)
-    await appendAll(core, ['v2'])
-    assert.equal(core.writable, true)
-    await store.close()
+    await withStore(new Corestore(dir), async (store) => {
+      const core =
+        how === 'name'
+          ? store.namespace('victim').default()
+          : how === 'key'
+            ? store.get(victim.key as Buffer)
+            : store.get({ discoveryKey: victim.discoveryKey as Buffer })
+      assert.deepEqual(await readAll(core), ['v0', 'v1'], `opened by ${how}`)
+      await appendAll(core, ['v2'])
+      assert.equal(core.writable, true)
+    })
     assert.deepEqual(await readFile(fileOf(dir, victim, 'key')), victim.key)
   }
 })

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { type TestContext, test } from 'node:test'
+import { test } from 'node:test'
 import { Corestore, type CorestoreOptions, isCorestoreError } from '@corestore/core'
-import { randomAccessMemory } from '@corestore/engine'
+import { engine, randomAccessMemory } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
+import { appendAll, opened, readAll } from '@corestore/test-helpers'
 import fc from 'fast-check'
-import { appendAll, engine, readAll } from '../helpers/index.ts'
 
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 2 ** 31)
 let inputsTried = 0
@@ -48,13 +48,6 @@ const optionName = fc.constantFrom(
 const options = fc.dictionary(optionName, optionValue, { maxKeys: 4 })
 const anyInput = fc.oneof(fc.anything(), keyish, options, fc.constant(undefined))
 
-async function memoryStore(t: TestContext): Promise<Corestore> {
-  const store = new Corestore(randomAccessMemory)
-  await store.ready()
-  t.after(() => store.close())
-  return store
-}
-
 /** After the storm, a well-formed call still works. */
 async function stillWorks(store: Corestore): Promise<void> {
   const core = store.namespace('after').get()
@@ -73,7 +66,7 @@ function property<T>(arb: fc.Arbitrary<T>, runs: number, check: (value: T) => Pr
 }
 
 test(`generated input to new Corestore, get, default, namespace, replicate and Keychain is refused by type only (seed ${seed})`, async (t) => {
-  const store = await memoryStore(t)
+  const store = await opened(t, new Corestore(randomAccessMemory))
   const views: Corestore[] = []
 
   await property(fc.tuple(anyInput, fc.oneof(options, fc.anything())), 1500, ([storage, opts]) => {

@@ -1,13 +1,27 @@
 import assert from 'node:assert/strict'
-import { readdir, stat } from 'node:fs/promises'
-import { join, relative } from 'node:path'
 import { type TestContext, test } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Corestore } from '@corestore/core'
-import { createProtocolStream, type Hypercore, type ProtocolStream } from '@corestore/engine'
+import {
+  createProtocolStream,
+  engine,
+  type Hypercore,
+  type ProtocolStream,
+  randomAccessMemory,
+} from '@corestore/engine'
 import { randomBytes } from '@corestore/keychain'
-import { appendAll, engine, link, openFds, sampling, tmpDir, within } from '../helpers/index.ts'
+import {
+  appendAll,
+  link,
+  opened,
+  openFds,
+  sampling,
+  snapshot,
+  tmpDir,
+  within,
+  withStore,
+} from '@corestore/test-helpers'
 
 // A full collection on demand, so what the store retains can be told from garbage not yet collected.
 setFlagsFromString('--expose_gc')
@@ -44,29 +58,19 @@ async function watch(store: Corestore, work: () => Promise<void>) {
   return { start, peak }
 }
 
-async function snapshot(dir: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const path = join(e.parentPath, e.name)
-    if (e.isFile()) out.set(relative(dir, path), (await stat(path)).size)
-  }
-  return out
-}
-
 /** A store on disk with `n` cores of one block, closed; returns the directory and the keys. */
 async function storedCores(t: TestContext, n: number): Promise<{ dir: string; keys: Buffer[] }> {
   const dir = await tmpDir(t)
-  const store = new Corestore(dir, { cacheSize: 64 })
-  await store.ready()
   const keys: Buffer[] = []
-  for (let i = 0; i < n; i += 250) {
-    const batch = store.namespace(`batch-${i}`)
-    const cores = Array.from({ length: Math.min(250, n - i) }, () => batch.get())
-    for (const [j, core] of cores.entries()) await appendAll(core, [`block of ${i + j}`])
-    for (const core of cores) keys.push(core.key as Buffer)
-    await batch.close()
-  }
-  await store.close()
+  await withStore(new Corestore(dir, { cacheSize: 64 }), async (store) => {
+    for (let i = 0; i < n; i += 250) {
+      const batch = store.namespace(`batch-${i}`)
+      const cores = Array.from({ length: Math.min(250, n - i) }, () => batch.get())
+      for (const [j, core] of cores.entries()) await appendAll(core, [`block of ${i + j}`])
+      for (const core of cores) keys.push(core.key as Buffer)
+      await batch.close()
+    }
+  })
   return { dir, keys }
 }
 
@@ -88,9 +92,7 @@ function counter() {
 }
 
 async function realPeerGets(store: Corestore, key: Buffer, t: TestContext): Promise<string> {
-  const peer = new Corestore((await import('@corestore/engine')).randomAccessMemory)
-  await peer.ready()
-  t.after(() => peer.close())
+  const peer = await opened(t, new Corestore(randomAccessMemory))
   link(store.replicate(true, { live: true }), peer.replicate(false, { live: true }))
   return (await engine.get(peer.get(key), 0, { timeout: 10_000 })).toString()
 }
@@ -109,9 +111,7 @@ function rawPeer(stream: ProtocolStream) {
 
 test('a peer requesting 100,000 unknown discovery keys opens nothing, writes nothing, and real peers are served', async (t) => {
   const { dir, keys } = await storedCores(t, 3)
-  const store = new Corestore(dir, { cacheSize: 100 })
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(dir, { cacheSize: 100 }))
   const before = await snapshot(dir)
   const heapBefore = retainedHeap()
   const peer = rawPeer(store.replicate(true, { live: true }))
@@ -144,9 +144,7 @@ test('a peer requesting 100,000 unknown discovery keys opens nothing, writes not
 
 test('a peer requesting all of 5,000 stored cores with cacheSize 100 never has more than 100 passive cores open', async (t) => {
   const { dir, keys } = await storedCores(t, 5000)
-  const store = new Corestore(dir, { cacheSize: 100 })
-  await store.ready()
-  t.after(() => store.close())
+  const store = await opened(t, new Corestore(dir, { cacheSize: 100 }))
   const heapBefore = retainedHeap()
   // Cores open right now (closing is asynchronous, so evicted cores finish closing a moment later).
   const served = counter()

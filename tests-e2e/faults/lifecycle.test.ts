@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import { Corestore, isCorestoreError } from '@corestore/core'
-import { randomAccessMemory } from '@corestore/engine'
-import { appendAll, engine, link, tmpDir } from '../helpers/index.ts'
+import { engine, randomAccessMemory } from '@corestore/engine'
+import { appendAll, link, tmpDir, until, withStore } from '@corestore/test-helpers'
 
 /** Handles and requests the process has beyond the ones it had at `before`. */
 function leaked(before: string[]): string[] {
@@ -28,12 +28,8 @@ async function resources(): Promise<string[]> {
  * reports whatever remains.
  */
 async function leftAfterClose(before: string[], ms = 30_000): Promise<string[]> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const extra = leaked(before)
-    if (extra.length === 0 || Date.now() > deadline) return extra
-    await new Promise((r) => setTimeout(r, 10))
-  }
+  await until(() => leaked(before).length === 0, 'every handle to close', ms).catch(() => {})
+  return leaked(before)
 }
 
 /** Fail the test on any unhandled rejection while it runs. */
@@ -122,7 +118,5 @@ test('close() before ready() has finished leaves nothing open', async (t) => {
   await store.close()
   await opening
   assert.deepEqual(await leftAfterClose(before), [])
-  const again = new Corestore(dir)
-  await again.ready()
-  await again.close()
+  await withStore(new Corestore(dir), () => {})
 })

@@ -3,35 +3,35 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import type { InfoJson } from '@corestore/cli'
-import type { Hypercore } from '@corestore/engine'
+import { engine, type Hypercore } from '@corestore/engine'
 import { fingerprint, Keychain } from '@corestore/keychain'
-import { corestore, snapshot } from '../../packages/cli/test/helpers.ts'
-import { appendAll, engine, tmpDir } from '../helpers/index.ts'
+import { appendAll, EXACT, snapshot, tmpDir, withStore } from '@corestore/test-helpers'
+import { corestore } from '../../packages/cli/test/helpers.ts'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 test('corestore info reads a store written by corestore 5.8.2, and changes nothing in it', async (t) => {
   const dir = await tmpDir(t)
-  const legacy = new LegacyCorestore(dir)
-  await legacy.ready()
   const other = new Keychain(Keychain.generateMasterKey())
-  const cores: Record<string, Hypercore> = {
-    default: legacy.default(),
-    drive: legacy.namespace('drive1').default(),
-    photos: legacy.namespace('drive1').namespace('photos').default(),
-    random: legacy.get(),
-    keyPair: legacy.get({ keyPair: other.keyPair('explicit') }),
-    copy: legacy.get({ key: other.keyPair('someone else').publicKey }),
-  }
-  for (const core of Object.values(cores)) await engine.ready(core)
-  await appendAll(cores.default as Hypercore, ['hello', 'from corestore 5.8.2'])
-  await appendAll(cores.drive as Hypercore, ['a drive'])
-  await appendAll(cores.keyPair as Hypercore, ['signed with an explicit key pair'])
-  await legacy.close()
+  const cores = await withStore(new LegacyCorestore(dir), async (legacy) => {
+    const cores: Record<string, Hypercore> = {
+      default: legacy.default(),
+      drive: legacy.namespace('drive1').default(),
+      photos: legacy.namespace('drive1').namespace('photos').default(),
+      random: legacy.get(),
+      keyPair: legacy.get({ keyPair: other.keyPair('explicit') }),
+      copy: legacy.get({ key: other.keyPair('someone else').publicKey }),
+    }
+    for (const core of Object.values(cores)) await engine.ready(core)
+    await appendAll(cores.default as Hypercore, ['hello', 'from corestore 5.8.2'])
+    await appendAll(cores.drive as Hypercore, ['a drive'])
+    await appendAll(cores.keyPair as Hypercore, ['signed with an explicit key pair'])
+    return cores
+  })
 
-  const before = await snapshot(dir)
+  const before = await snapshot(dir, EXACT)
   const text = await corestore(['info', dir])
   const json = await corestore(['info', dir, '--json'])
-  assert.deepEqual(await snapshot(dir), before, 'info changed nothing')
+  assert.deepEqual(await snapshot(dir, EXACT), before, 'info changed nothing')
   assert.equal(text.code, 0, text.stderr)
   assert.equal(json.code, 0, json.stderr)
 

@@ -4,7 +4,7 @@ import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
 import { discoveryKey } from '@corestore/keychain'
-import { appendAll, download, link, tmpDir } from '../helpers/index.ts'
+import { appendAll, link, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 /** What a corestore 5 program (hyperspace's sessions) uses: views, and the refpool methods of `cache`. */
@@ -33,37 +33,31 @@ function create(
   return store as unknown as Store & { ready(): Promise<void> }
 }
 
-async function open(t: TestContext, kind: Kind, storage: string | typeof randomAccessMemory = randomAccessMemory) {
-  const store = create(kind, storage, { cacheSize: CACHE_SIZE })
-  await store.ready()
-  t.after(() => store.close())
-  return store
+function open(t: TestContext, kind: Kind, storage: string | typeof randomAccessMemory = randomAccessMemory) {
+  return opened(t, create(kind, storage, { cacheSize: CACHE_SIZE }))
 }
 
 /** A directory holding `count` cores of one block each, written by a store of `kind`; their keys. */
 async function storedCores(t: TestContext, kind: Kind, count: number): Promise<{ dir: string; keys: Buffer[] }> {
   const dir = await tmpDir(t)
-  const writer = create(kind, dir)
-  await writer.ready()
   const keys: Buffer[] = []
-  for (let i = 0; i < count; i++) {
-    const core = writer.get()
-    await appendAll(core, [`block ${i}`])
-    keys.push(core.key as Buffer)
-  }
-  await writer.close()
+  await withStore(create(kind, dir), async (writer) => {
+    for (let i = 0; i < count; i++) {
+      const core = writer.get()
+      await appendAll(core, [`block ${i}`])
+      keys.push(core.key as Buffer)
+    }
+  })
   return { dir, keys }
 }
 
 /** A peer that asks `store` for cores by key over one live stream: the store opens them passively. */
 async function peerOf(t: TestContext, store: Store) {
-  const peer = new Corestore(randomAccessMemory)
-  await peer.ready()
-  t.after(() => peer.close())
+  const peer = await opened(t, new Corestore(randomAccessMemory))
   link(peer.replicate(true, { live: true }), (store as unknown as Corestore).replicate(false, { live: true }))
   return {
     async fetch(keys: Buffer[]) {
-      for (const key of keys) await download(peer.get(key), 1)
+      for (const key of keys) await readAll(peer.get(key), 1)
     },
   }
 }

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { GetInput } from '@corestore/core'
 import { Corestore } from '@corestore/core'
-import type { Hypercore } from '@corestore/engine'
+import { engine, type Hypercore } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
-import { appendAll, engine, readAll, tmpDir } from '../helpers/index.ts'
+import { appendAll, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 interface Written {
@@ -58,74 +58,57 @@ async function checkReopened(
 
 test('a directory written by corestore 5.8.2 opens here with the same keys, writable, same blocks', async (t) => {
   const dir = await tmpDir(t)
-  const legacy = new LegacyCorestore(dir)
-  await legacy.ready()
-  const written = await writeTypicalStore(legacy)
-  await legacy.close()
-
-  const ours = new Corestore(dir)
-  await ours.ready()
-  await checkReopened(ours, written)
-  await ours.close()
+  const written = await withStore(new LegacyCorestore(dir), writeTypicalStore)
+  await withStore(new Corestore(dir), (ours) => checkReopened(ours, written))
 
   // ...and the append made here reads back in corestore 5.8.2 again.
-  const back = new LegacyCorestore(dir)
-  await back.ready()
-  const core = back.default()
-  assert.deepEqual(await readAll(core), [...(written.default as Written).blocks, 'default-more'])
-  await back.close()
+  await withStore(new LegacyCorestore(dir), async (back) => {
+    const core = back.default()
+    assert.deepEqual(await readAll(core), [...(written.default as Written).blocks, 'default-more'])
+  })
 })
 
 test('a directory written here opens in corestore 5.8.2 with the same keys, writable, same blocks', async (t) => {
   const dir = await tmpDir(t)
-  const ours = new Corestore(dir)
-  await ours.ready()
-  const written = await writeTypicalStore(ours)
-  await ours.close()
-
-  const legacy = new LegacyCorestore(dir)
-  await legacy.ready()
-  await checkReopened(legacy, written)
-  await legacy.close()
+  const written = await withStore(new Corestore(dir), writeTypicalStore)
+  await withStore(new LegacyCorestore(dir), (legacy) => checkReopened(legacy, written))
 })
 
 test('both open a core of the other by discovery key alone', async (t) => {
   const dir = await tmpDir(t)
-  const legacy = new LegacyCorestore(dir)
-  await legacy.ready()
-  const theirs = legacy.get()
-  await appendAll(theirs, ['from 5.8.2'])
-  await legacy.close()
+  const theirs = await withStore(new LegacyCorestore(dir), async (legacy) => {
+    const theirs = legacy.get()
+    await appendAll(theirs, ['from 5.8.2'])
+    return theirs
+  })
 
-  const ours = new Corestore(dir)
-  await ours.ready()
-  const core = ours.get({ discoveryKey: theirs.discoveryKey as Buffer })
-  assert.deepEqual(await readAll(core), ['from 5.8.2'])
-  assert.equal(core.writable, true)
-  const mine = ours.get()
-  await appendAll(mine, ['from here'])
-  await ours.close()
+  const mine = await withStore(new Corestore(dir), async (ours) => {
+    const core = ours.get({ discoveryKey: theirs.discoveryKey as Buffer })
+    assert.deepEqual(await readAll(core), ['from 5.8.2'])
+    assert.equal(core.writable, true)
+    const mine = ours.get()
+    await appendAll(mine, ['from here'])
+    return mine
+  })
 
-  const again = new LegacyCorestore(dir)
-  await again.ready()
-  const byDk = again.get({ discoveryKey: mine.discoveryKey as Buffer })
-  assert.deepEqual(await readAll(byDk), ['from here'])
-  assert.equal(byDk.writable, true)
-  await again.close()
+  await withStore(new LegacyCorestore(dir), async (again) => {
+    const byDk = again.get({ discoveryKey: mine.discoveryKey as Buffer })
+    assert.deepEqual(await readAll(byDk), ['from here'])
+    assert.equal(byDk.writable, true)
+  })
 })
 
 test('the master key file is shared: both derive the same default key from one directory', async (t) => {
   const dir = await tmpDir(t)
-  const ours = new Corestore(dir)
-  await ours.ready()
-  const mine = ours.namespace('a').namespace('b').default()
-  await engine.ready(mine)
-  await ours.close()
+  const mine = await withStore(new Corestore(dir), async (ours) => {
+    const mine = ours.namespace('a').namespace('b').default()
+    await engine.ready(mine)
+    return mine
+  })
 
-  const legacy = new LegacyCorestore(dir)
-  await legacy.ready()
-  const theirs = legacy.namespace('a').namespace('b').default()
-  await engine.ready(theirs)
-  assert.deepEqual(theirs.key, mine.key)
-  await legacy.close()
+  await withStore(new LegacyCorestore(dir), async (legacy) => {
+    const theirs = legacy.namespace('a').namespace('b').default()
+    await engine.ready(theirs)
+    assert.deepEqual(theirs.key, mine.key)
+  })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import { tmpDir } from '../helpers/index.ts'
+import { type Resource, tmpDir, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 // What daemons built on corestore 5 derive their network identity from (hyperspace 3.19's server.js,
@@ -16,15 +16,8 @@ const CALLS: [string, string | Buffer][] = [
 ]
 
 /** Each store's `inner._deriveSecret` for every call, on one directory (one master_key). */
-async function secrets(store: {
-  ready(): Promise<void>
-  close(): Promise<void>
-  inner: { _deriveSecret(ns: string, name: string | Buffer): Buffer }
-}) {
-  await store.ready()
-  const out = CALLS.map(([ns, name]) => store.inner._deriveSecret(ns, name).toString('hex'))
-  await store.close()
-  return out
+function secrets(store: Resource & { inner: { _deriveSecret(ns: string, name: string | Buffer): Buffer } }) {
+  return withStore(store, () => CALLS.map(([ns, name]) => store.inner._deriveSecret(ns, name).toString('hex')))
 }
 
 test('a store directory written by corestore 5.8.2 gives ours the same inner._deriveSecret', async (t) => {

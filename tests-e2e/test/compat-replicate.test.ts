@@ -3,23 +3,17 @@ import { once } from 'node:events'
 import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
-import { appendAll, download, link, tmpDir, within } from '../helpers/index.ts'
+import { appendAll, link, opened, readAll, tmpDir, within, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 const BLOCKS = ['one', 'two', 'three']
 
-async function ours(t: TestContext, storage: string | typeof randomAccessMemory = randomAccessMemory) {
-  const store = new Corestore(storage)
-  await store.ready()
-  t.after(() => store.close())
-  return store
+function ours(t: TestContext, storage: string | typeof randomAccessMemory = randomAccessMemory) {
+  return opened(t, new Corestore(storage))
 }
 
-async function legacy(t: TestContext, storage: string | typeof randomAccessMemory = randomAccessMemory) {
-  const store = new LegacyCorestore(storage)
-  await store.ready()
-  t.after(() => store.close())
-  return store
+function legacy(t: TestContext, storage: string | typeof randomAccessMemory = randomAccessMemory) {
+  return opened(t, new LegacyCorestore(storage))
 }
 
 /** Cores with blocks: a default, a namespace's default, a plain get(). */
@@ -42,7 +36,7 @@ for (const oursInitiates of [true, false]) {
     const cores = await writeCores(mine)
     const copies = cores.map((c) => theirs.get({ key: c.key }))
     link(mine.replicate(oursInitiates, { live: true }), theirs.replicate(!oursInitiates, { live: true }))
-    for (const copy of copies) assert.deepEqual(await download(copy, BLOCKS.length), BLOCKS)
+    for (const copy of copies) assert.deepEqual(await readAll(copy, BLOCKS.length), BLOCKS)
   })
 
   test(`ours as ${role}: we download every common core from corestore 5.8.2 over one stream`, async (t) => {
@@ -51,35 +45,29 @@ for (const oursInitiates of [true, false]) {
     const cores = await writeCores(theirs)
     const copies = cores.map((c) => mine.get(c.key as Buffer))
     link(mine.replicate(oursInitiates, { live: true }), theirs.replicate(!oursInitiates, { live: true }))
-    for (const copy of copies) assert.deepEqual(await download(copy, BLOCKS.length), BLOCKS)
+    for (const copy of copies) assert.deepEqual(await readAll(copy, BLOCKS.length), BLOCKS)
   })
 }
 
 test('ours serves from disk a core that corestore 5.8.2 asks for by key, with nothing opened', async (t) => {
   const dir = await tmpDir(t)
-  const first = new Corestore(dir)
-  await first.ready()
-  const [core] = (await writeCores(first)) as [Hypercore]
-  await first.close()
+  const [core] = (await withStore(new Corestore(dir), writeCores)) as [Hypercore]
 
   const restarted = await ours(t, dir)
   const theirs = await legacy(t)
   link(restarted.replicate(true, { live: true }), theirs.replicate(false, { live: true }))
-  assert.deepEqual(await download(theirs.get({ key: core.key }), BLOCKS.length), BLOCKS)
+  assert.deepEqual(await readAll(theirs.get({ key: core.key }), BLOCKS.length), BLOCKS)
   assert.equal(restarted.isExternal({ key: core.key as Buffer }), false, 'served passively')
 })
 
 test('corestore 5.8.2 serves from disk a core we ask for by key, with nothing opened', async (t) => {
   const dir = await tmpDir(t)
-  const first = new LegacyCorestore(dir)
-  await first.ready()
-  const [core] = (await writeCores(first)) as [Hypercore]
-  await first.close()
+  const [core] = (await withStore(new LegacyCorestore(dir), writeCores)) as [Hypercore]
 
   const theirs = await legacy(t, dir)
   const mine = await ours(t)
   link(theirs.replicate(true, { live: true }), mine.replicate(false, { live: true }))
-  assert.deepEqual(await download(mine.get(core.key as Buffer), BLOCKS.length), BLOCKS)
+  assert.deepEqual(await readAll(mine.get(core.key as Buffer), BLOCKS.length), BLOCKS)
 })
 
 test('a live core added on each side mid-stream reaches the other side', async (t) => {
@@ -100,11 +88,11 @@ test('a live core added on each side mid-stream reaches the other side', async (
 
   const copyOfOurs = theirs.get({ key: newOurs.key })
   const copyOfTheirs = mine.get(newTheirs.key as Buffer)
-  assert.deepEqual(await download(copyOfOurs, 1), ['ours, late'])
-  assert.deepEqual(await download(copyOfTheirs, 1), ['theirs, late'])
+  assert.deepEqual(await readAll(copyOfOurs, 1), ['ours, late'])
+  assert.deepEqual(await readAll(copyOfTheirs, 1), ['theirs, late'])
 
   await appendAll(newOurs, ['and more'])
-  assert.deepEqual(await download(copyOfOurs, 2), ['ours, late', 'and more'])
+  assert.deepEqual(await readAll(copyOfOurs, 2), ['ours, late', 'and more'])
 })
 
 test('a non-live stream with corestore 5.8.2 downloads everything and ends on both sides', async (t) => {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { randomAccessMemory } from '@corestore/engine'
-import { link, tmpDir } from '../helpers/index.ts'
+import { link, opened, tmpDir } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 // hyperdrive 10.21, the last hyperdrive on hypercore-protocol 8, is a real corestore 5 program: it
@@ -36,11 +36,8 @@ async function drive(t: TestContext, store: unknown, key: Buffer | null = null, 
   return d
 }
 
-async function store(t: TestContext, storage: string | typeof randomAccessMemory = randomAccessMemory) {
-  const s = new Corestore(storage)
-  await s.ready()
-  t.after(() => s.close())
-  return s
+function store(t: TestContext, storage: string | typeof randomAccessMemory = randomAccessMemory) {
+  return opened(t, new Corestore(storage))
 }
 
 test('hyperdrive 10 writes, reads and mounts drives on our store', TIMEOUT, async (t) => {
@@ -91,9 +88,7 @@ test('a hyperdrive on our store reopens writable after a restart, from its key a
 
 test('a hyperdrive made on our store is read by hyperdrive on corestore 5.8.2, over one stream', TIMEOUT, async (t) => {
   const ours = await store(t)
-  const legacy = new LegacyCorestore(randomAccessMemory)
-  await legacy.ready()
-  t.after(() => legacy.close())
+  const legacy = await opened(t, new LegacyCorestore(randomAccessMemory))
   const root = await drive(t, ours)
   await root.promises.writeFile('/hello.txt', 'from ours')
 

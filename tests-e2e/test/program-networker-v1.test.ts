@@ -3,8 +3,8 @@ import { once } from 'node:events'
 import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { HypercoreProtocol, randomAccessMemory } from '@corestore/engine'
+import { appendAll, readAll } from '@corestore/test-helpers'
 import { canBind, loopbackSwarm, NetworkerV1, startBootstrap } from '../helpers/hyperswarm2.ts'
-import { appendAll, download } from '../helpers/index.ts'
 
 // @corestore/networker 1.x, the networker of corestore 5 (hyperspace, hyperdrive-daemon), is a real
 // program: it calls store.replicate(false, { stream, keyPair, encrypt, live }) once per connection.
@@ -69,7 +69,7 @@ test('@corestore/networker 1 replicates a core between two of our stores on a lo
   const copy = b.store.get(core.key as Buffer)
   await a.join(core.discoveryKey as Buffer)
   await b.join(core.discoveryKey as Buffer)
-  assert.deepEqual(await download(copy, 2), ['hello', 'world'])
+  assert.deepEqual(await readAll(copy, 2), ['hello', 'world'])
   const [{ remotePublicKey }] = await peer
   assert.deepEqual(remotePublicKey, a.publicKey, "the peer is a, known by the key its store's inner derived")
 })
@@ -82,10 +82,10 @@ test('over a networker 1 connection, a core asked for later comes through too', 
   const copy = b.store.get(first.key as Buffer)
   await a.join(first.discoveryKey as Buffer)
   await b.join(first.discoveryKey as Buffer)
-  assert.deepEqual(await download(copy, 1), ['first'])
+  assert.deepEqual(await readAll(copy, 1), ['first'])
 
   // No topic for this one: it joins the live stream the connection already carries.
   const later = a.store.namespace('later').default()
   await appendAll(later, ['later'])
-  assert.deepEqual(await download(b.store.get(later.key as Buffer), 1), ['later'])
+  assert.deepEqual(await readAll(b.store.get(later.key as Buffer), 1), ['later'])
 })
