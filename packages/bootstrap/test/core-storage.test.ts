@@ -6,7 +6,8 @@ import { type CoreIdentity, corePath, encodeName, openStorage, type Storage } fr
 import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
-import { createCore, derivedIdentity, discoveryKeyIdentity, keyIdentity, openCore, tmpDir, tree } from './helpers.ts'
+import { snapshot, tmpDir } from '@corestore/test-helpers'
+import { createCore, derivedIdentity, discoveryKeyIdentity, keyIdentity, openCore } from './helpers.ts'
 
 const keychain = new Keychain(Keychain.generateMasterKey())
 const derived = (name: string) => derivedIdentity(keychain, name)
@@ -18,12 +19,12 @@ test("a derived core's files are corestore 5's: key, name and hypercore's, and n
   const id = derived('default')
   await create(dir, id, ['hello'])
   const dk = id.discoveryKey.toString('hex')
-  const files = await tree(dir)
+  const files = await snapshot(dir)
   assert.deepEqual(
     [...files.keys()].sort(),
     ['bitfield', 'data', 'key', 'name', 'signatures', 'tree'].map((f) => corePath(dk, f)),
   )
-  assert.equal(files.get(corePath(dk, 'name')), encodeName(Buffer.from('default')).length)
+  assert.equal(files.get(corePath(dk, 'name'))?.size, encodeName(Buffer.from('default')).length)
 })
 
 test('a derived core reopened by key alone re-derives its secret key from name and is writable', async (t) => {
@@ -56,7 +57,7 @@ test('a discovery key with nothing on disk fails with CORE_NOT_FOUND and creates
   const core = open(openStorage(dir), discoveryKeyIdentity(dk))
   core.on('error', () => {})
   await assert.rejects(engine.ready(core), (err: unknown) => isCorestoreError(err) && err.code === 'CORE_NOT_FOUND')
-  assert.deepEqual([...(await tree(dir)).keys()], [])
+  assert.deepEqual([...(await snapshot(dir)).keys()], [])
 })
 
 test('a name file that derives to another key is NAME_MISMATCH naming the file, and stays as it was', async (t) => {
@@ -65,14 +66,14 @@ test('a name file that derives to another key is NAME_MISMATCH naming the file, 
   await create(dir, id, ['x'])
   const nameFile = join(dir, corePath(id.discoveryKey.toString('hex'), 'name'))
   await writeFile(nameFile, encodeName(Buffer.from('two')))
-  const before = await tree(dir)
+  const before = await snapshot(dir)
   const core = open(openStorage(dir), keyIdentity(id.publicKey))
   core.on('error', () => {})
   await assert.rejects(
     engine.ready(core),
     (err: unknown) => isCorestoreError(err) && err.code === 'NAME_MISMATCH' && err.message.includes('/name'),
   )
-  assert.deepEqual(await tree(dir), before)
+  assert.deepEqual(await snapshot(dir), before)
 })
 
 test('a torn name file is CORRUPT_NAME, not a silently read-only core', async (t) => {
@@ -90,9 +91,9 @@ test('a core made from an explicit key pair keeps its secret key in secret_key a
   const { publicKey, secretKey } = keychain.keyPair(Keychain.generateMasterKey())
   const id = { kind: 'keyPair', discoveryKey: discoveryKey(publicKey), publicKey, secretKey } as const
   await create(dir, id, ['kp'])
-  const files = await tree(dir)
+  const files = await snapshot(dir)
   const dk = id.discoveryKey.toString('hex')
-  assert.equal(files.get(corePath(dk, 'secret_key')), 64)
+  assert.equal(files.get(corePath(dk, 'secret_key'))?.size, 64)
   assert.equal(files.has(corePath(dk, 'name')), false)
   const core = open(openStorage(dir), keyIdentity(publicKey))
   await engine.ready(core)

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { corePath, hasStoredCore, openStorage, readStoredKey, storedDiscoveryKeys } from '@corestore/bootstrap'
 import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
-import { tmpDir, tree } from './helpers.ts'
+import { snapshot, tmpDir } from '@corestore/test-helpers'
 
 async function storeKey(dir: string, dk: Buffer, key: Buffer): Promise<void> {
   const path = join(dir, corePath(dk.toString('hex'), 'key'))
@@ -20,10 +20,10 @@ test('a stored core is found by discovery key, with its key; an unknown one is n
   const storage = openStorage(dir)
   assert.equal(await hasStoredCore(storage, dk), true)
   assert.deepEqual(await readStoredKey(storage, dk), Buffer.alloc(32, 2))
-  const before = await tree(dir)
+  const before = await snapshot(dir)
   assert.equal(await hasStoredCore(storage, Buffer.alloc(32, 3)), false)
   assert.equal(await readStoredKey(storage, Buffer.alloc(32, 3)), null)
-  assert.deepEqual(await tree(dir), before)
+  assert.deepEqual(await snapshot(dir), before)
 })
 
 test('a storage function answers the same questions through its files', async () => {

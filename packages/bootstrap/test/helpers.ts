@@ -1,28 +1,6 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
-import type { TestContext } from 'node:test'
 import { type CoreIdentity, coreKeyOptions, coreStorage, openStorage, type Storage } from '@corestore/bootstrap'
 import { createHypercore, engine, type Hypercore } from '@corestore/engine'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
-
-/** A fresh temporary directory, removed when the test ends. */
-export async function tmpDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'corestore-bootstrap-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
-
-/** Every file under `dir` with its size: what a user would see with `find`. */
-export async function tree(dir: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue
-    const path = join(entry.parentPath, entry.name)
-    out.set(relative(dir, path), (await stat(path)).size)
-  }
-  return out
-}
 
 /** What a store knows of a core derived from `name`. */
 export function derivedIdentity(keychain: Keychain, name: string | Buffer) {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { lockStore, openStorage } from '@corestore/bootstrap'
 import { createMemoryStorage } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
-import { tmpDir } from './helpers.ts'
+import { tmpDir } from '@corestore/test-helpers'
 
 const locked = (err: unknown) => isCorestoreError(err) && err.code === 'STORE_LOCKED'
 

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { loadMasterKey, openStorage } from '@corestore/bootstrap'
 import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
-import { tmpDir, tree } from './helpers.ts'
+import { snapshot, tmpDir } from '@corestore/test-helpers'
 
 const corrupt = (err: unknown) => isCorestoreError(err) && err.code === 'CORRUPT_MASTER_KEY'
 
@@ -15,7 +15,7 @@ test('the first open writes 32 random bytes to master_key, readable by the owner
   assert.equal(key.length, 32)
   assert.deepEqual(await readFile(join(dir, 'master_key')), key)
   assert.equal((await stat(join(dir, 'master_key'))).mode & 0o777, 0o600)
-  assert.deepEqual([...(await tree(dir)).keys()], ['master_key'], 'no temporary file is left behind')
+  assert.deepEqual([...(await snapshot(dir)).keys()], ['master_key'], 'no temporary file is left behind')
 })
 
 test('later opens load the same key', async (t) => {

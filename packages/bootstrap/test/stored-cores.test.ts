@@ -15,7 +15,8 @@ import {
 import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
-import { createCore, derivedIdentity, tmpDir, tree } from './helpers.ts'
+import { snapshot, tmpDir } from '@corestore/test-helpers'
+import { createCore, derivedIdentity } from './helpers.ts'
 
 const keychain = new Keychain(Keychain.generateMasterKey())
 
@@ -43,9 +44,9 @@ async function typicalStore(dir: string) {
 test('stored cores are listed from the files with key, readable name and writability', async (t) => {
   const dir = await tmpDir(t)
   const { random, pair, other } = await typicalStore(dir)
-  const before = await tree(dir)
+  const before = await snapshot(dir)
   const cores = await list(dir)
-  assert.deepEqual(await tree(dir), before, 'listing wrote nothing')
+  assert.deepEqual(await snapshot(dir), before, 'listing wrote nothing')
   const byKey = new Map(cores.map((c) => [c.key.toString('hex'), c]))
   assert.equal(cores.length, 8)
   for (const name of ['default', 'a', 'a:b', 'ab', 'a:b:c']) {
@@ -100,10 +101,10 @@ test("a stored core's size read from its files is the one hypercore gives it; an
   const dir = await tmpDir(t)
   const id = derivedIdentity(keychain, 'default')
   await createCore(dir, keychain, id, ['hello', 'world!'])
-  const before = await tree(dir)
+  const before = await snapshot(dir)
   assert.deepEqual(await readStoredSize(openStorage(dir), id.discoveryKey), { length: 2, byteLength: 11 })
   assert.deepEqual(await readStoredSize(openStorage(dir), Buffer.alloc(32)), { length: 0, byteLength: 0 })
-  assert.deepEqual(await tree(dir), before)
+  assert.deepEqual(await snapshot(dir), before)
 })
 
 test('the master key is read without ever being created; a damaged one is CORRUPT_MASTER_KEY', async (t) => {
@@ -132,10 +133,10 @@ test('removing a core deletes its folder and the emptied xx/yy folders, and noth
   const neighbour = join(dir, dkA.slice(0, 2), dkA.slice(2, 4), `${dkA.slice(0, 4)}${'0'.repeat(60)}`)
   await mkdir(neighbour, { recursive: true })
   await writeFile(join(neighbour, 'key'), Buffer.alloc(32))
-  const before = await tree(dir)
+  const before = await snapshot(dir)
 
   await removeStoredCore(openStorage(dir), a.discoveryKey)
-  const after = await tree(dir)
+  const after = await snapshot(dir)
   const removed = [...before.keys()].filter((path) => !after.has(path))
   assert.ok(removed.length > 0)
   assert.ok(removed.every((path) => path.startsWith(`${dkA.slice(0, 2)}/${dkA.slice(2, 4)}/${dkA}/`)))
