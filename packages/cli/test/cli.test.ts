@@ -8,17 +8,18 @@ import { Corestore, type Hypercore } from '@corestore/core'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { fingerprint } from '@corestore/keychain'
-import { BIN, corestore, snapshot, tmpDir, writeStore } from './helpers.ts'
+import { EXACT, link, opened, snapshot, tmpDir } from '@corestore/test-helpers'
+import { BIN, corestore, writeStore } from './helpers.ts'
 
 const hexKey = (core: Hypercore) => (core.key as Buffer).toString('hex')
 
 test('info shows the fingerprint and a row per core, and leaves every file as it was', async (t) => {
   const { dir, masterKey, cores } = await writeStore(await tmpDir(t))
-  const before = await snapshot(dir)
+  const before = await snapshot(dir, EXACT)
   const { code, stdout, stderr } = await corestore(['info', dir])
   assert.equal(stderr, '')
   assert.equal(code, 0)
-  assert.deepEqual(await snapshot(dir), before, 'no byte, mode or mtime changed, nothing created')
+  assert.deepEqual(await snapshot(dir, EXACT), before, 'no byte, mode or mtime changed, nothing created')
   assert.match(stdout, new RegExp(`master key   fingerprint ${fingerprint(masterKey)} `))
   assert.ok(!stdout.includes(masterKey.toString('hex')), 'the master key itself is never printed')
   assert.match(stdout, /cores {8}4 \(3 writable\)/)
@@ -99,20 +100,18 @@ test('append writes blocks to the default core, cat prints them back, by name or
 
 test('cat reads a store another Corestore holds open, and changes no file', async (t) => {
   const { dir, cores } = await writeStore(await tmpDir(t))
-  const holder = new Corestore(dir)
-  await holder.ready()
-  t.after(() => holder.close())
+  const holder = await opened(t, new Corestore(dir))
   const main = holder.default()
   await engine.ready(main)
   await engine.append(main, [Buffer.from('!'), Buffer.alloc(0), Buffer.from('last')])
-  const before = await snapshot(dir)
+  const before = await snapshot(dir, EXACT)
 
   const printed = await corestore(['cat', dir, 'default'])
   assert.deepEqual(printed, { code: 0, stdout: 'hello\nworld\n!\n\nlast\n', stderr: '' })
   const range = await corestore(['cat', dir, hexKey(cores.main), '--start', '2', '--end', '5', '--raw'])
   assert.deepEqual(range, { code: 0, stdout: '!last', stderr: '' })
   assert.equal((await corestore(['cat', dir, 'drive1:photos'])).stdout, '<cat.png>\n')
-  assert.deepEqual(await snapshot(dir), before, 'no byte, mode or mtime changed, nothing created')
+  assert.deepEqual(await snapshot(dir, EXACT), before, 'no byte, mode or mtime changed, nothing created')
   // The holder still owns the store: it can go on writing.
   await engine.append(main, Buffer.from('more'))
   assert.equal(main.length, 6)
@@ -129,10 +128,7 @@ test('cat prints the blocks a sparse copy holds, and stops at the first one it l
   await engine.append(original, blocks)
   const sparse = copy.get({ key: original.key as Buffer, sparse: true })
   await engine.ready(sparse)
-  const a = source.replicate(true, { live: true })
-  const b = copy.replicate(false, { live: true })
-  for (const stream of [a, b]) stream.on('error', () => {})
-  a.pipe(b).pipe(a)
+  link(source.replicate(true, { live: true }), copy.replicate(false, { live: true }))
   for (const i of [1, 4, 6]) assert.deepEqual(await engine.get(sparse, i), blocks[i])
   await Promise.all([source.close(), copy.close()])
 
@@ -178,9 +174,7 @@ test('rm asks before deleting a writable core, and deletes it on yes, leaving th
 
 test('rm refuses a store another process has open', async (t) => {
   const { dir, cores } = await writeStore(await tmpDir(t))
-  const store = new Corestore(dir)
-  await store.ready()
-  t.after(() => store.close())
+  await opened(t, new Corestore(dir))
   const { code, stderr } = await corestore(['rm', dir, hexKey(cores.copy)])
   assert.equal(code, 1)
   assert.match(stderr, /^corestore rm: STORE_LOCKED: /)

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { corestore, readOnly, snapshot, Teardown, tmpDir, type User, writeStore } from './helpers.ts'
+import { EXACT, snapshot, tmpDir } from '@corestore/test-helpers'
+import { corestore, readOnly, Teardown, type User, writeStore } from './helpers.ts'
 
 const KEY = 'ab'.repeat(32)
 /** clone's network options: a bootstrap node on this machine, so that nothing ever leaves it. */
@@ -66,7 +67,7 @@ test('writing to a store this user cannot write fails in one line, and changes n
   const root = await tmpDir(t)
   const { dir, cores } = await writeStore(join(root, 'store'))
   const as = await readOnly(t, root, dir)
-  const before = await snapshot(dir)
+  const before = await snapshot(dir, EXACT)
   const key = (cores.copy.key as Buffer).toString('hex')
   for (const args of [
     ['append', dir, 'x'],
@@ -80,7 +81,7 @@ test('writing to a store this user cannot write fails in one line, and changes n
     const lock = join(dir, 'LOCK').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     assert.match(stderr, new RegExp(`^corestore ${args[0]}: [^\\n]*${lock}[^\\n]*permission denied[^\\n]*\\n$`, 'i'))
   }
-  assert.deepEqual(await snapshot(dir), before, 'no byte, mode or mtime changed, nothing created')
+  assert.deepEqual(await snapshot(dir, EXACT), before, 'no byte, mode or mtime changed, nothing created')
 })
 
 test('info and cat read a store this user cannot write', { timeout: 60_000 }, async (context) => {
@@ -88,11 +89,11 @@ test('info and cat read a store this user cannot write', { timeout: 60_000 }, as
   const root = await tmpDir(t)
   const { dir } = await writeStore(join(root, 'store'))
   const as = await readOnly(t, root, dir)
-  const before = await snapshot(dir)
+  const before = await snapshot(dir, EXACT)
   const info = await corestore(['info', dir], { as })
   assert.equal(info.stderr, '')
   assert.equal(info.code, 0)
   assert.match(info.stdout, /cores {8}4 \(3 writable\)/)
   assert.deepEqual(await corestore(['cat', dir, 'default'], { as }), { code: 0, stdout: 'hello\nworld\n', stderr: '' })
-  assert.deepEqual(await snapshot(dir), before)
+  assert.deepEqual(await snapshot(dir, EXACT), before)
 })

@@ -1,17 +1,11 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { chmod, readdir, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Corestore, type Hypercore } from '@corestore/core'
 import { engine } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
-
-/** What the helpers need of a test: somewhere to register teardown (a `TestContext`, or a `Teardown`). */
-export interface Hooks {
-  after(fn: () => unknown): void
-}
+import { type Hooks, withStore } from '@corestore/test-helpers'
 
 /**
  * Teardown that runs last-registered first, so that processes started late are stopped before
@@ -119,13 +113,6 @@ export class Running {
   }
 }
 
-/** A fresh temporary directory, removed when the test ends. */
-export async function tmpDir(t: Hooks): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'corestore-cli-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
-
 /**
  * Make `dir` and everything in it read-only for the user a command then runs as: the modes are
  * made read-only (files 0444, folders 0555) and, since root ignores modes, a test running as root
@@ -149,22 +136,6 @@ export async function readOnly(t: Hooks, root: string, dir: string): Promise<Use
   return { uid: 65534, gid: 65534 }
 }
 
-/** Every file under `dir` with a hash of its bytes and its modification time: what must not change. */
-export async function snapshot(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>()
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const path = join(entry.parentPath, entry.name)
-    const st = await stat(path)
-    const content = entry.isFile()
-      ? createHash('sha256')
-          .update(await readFile(path))
-          .digest('hex')
-      : 'dir'
-    out.set(relative(dir, path), `${content} ${st.mtimeMs} ${st.mode}`)
-  }
-  return out
-}
-
 export interface Written {
   readonly dir: string
   readonly masterKey: Buffer
@@ -174,19 +145,19 @@ export interface Written {
 /** A closed store with a default core, a nested namespace's, a random-named one and a read-only copy. */
 export async function writeStore(dir: string): Promise<Written> {
   const masterKey = Keychain.generateMasterKey()
-  const store = new Corestore(dir, { masterKey })
-  await store.ready()
   const other = new Keychain(Keychain.generateMasterKey()).keyPair('theirs').publicKey
-  const cores = {
-    main: store.default(),
-    photos: store.namespace('drive1').namespace('photos').default(),
-    random: store.get(),
-    copy: store.get(other),
-  }
-  for (const core of Object.values(cores)) await engine.ready(core)
-  await engine.append(cores.main, [Buffer.from('hello'), Buffer.from('world')])
-  await engine.append(cores.photos, Buffer.from('<cat.png>'))
-  await store.close()
+  const cores = await withStore(new Corestore(dir, { masterKey }), async (store) => {
+    const cores = {
+      main: store.default(),
+      photos: store.namespace('drive1').namespace('photos').default(),
+      random: store.get(),
+      copy: store.get(other),
+    }
+    for (const core of Object.values(cores)) await engine.ready(core)
+    await engine.append(cores.main, [Buffer.from('hello'), Buffer.from('world')])
+    await engine.append(cores.photos, Buffer.from('<cat.png>'))
+    return cores
+  })
   await writeFile(join(dir, 'master_key'), masterKey)
   return { dir, masterKey, cores }
 }

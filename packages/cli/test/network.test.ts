@@ -8,7 +8,8 @@ import type { InfoJson } from '@corestore/cli'
 import { Corestore } from '@corestore/core'
 import { engine } from '@corestore/engine'
 import { discoveryKey } from '@corestore/keychain'
-import { corestore, type Hooks, Running, snapshot, Teardown, tmpDir, writeStore } from './helpers.ts'
+import { EXACT, type Hooks, opened, snapshot, tmpDir, withStore } from '@corestore/test-helpers'
+import { corestore, Running, Teardown, writeStore } from './helpers.ts'
 
 interface Testnet {
   readonly bootstrap: { host: string; port: number }[]
@@ -33,14 +34,13 @@ test('serve announces a store on a local DHT; clone finds a core there and downl
   const bootstrap = await testnet(t)
   const dir = await tmpDir(t)
   const owner = join(dir, 'owner')
-  const store = new Corestore(owner)
-  await store.ready()
-  const core = store.namespace('photos').default()
-  await engine.ready(core)
   const blocks = Array.from({ length: 300 }, (_, i) => Buffer.alloc(1000 + i, i % 256))
-  await engine.append(core, blocks)
-  const key = (core.key as Buffer).toString('hex')
-  await store.close()
+  const key = await withStore(new Corestore(owner), async (store) => {
+    const core = store.namespace('photos').default()
+    await engine.ready(core)
+    await engine.append(core, blocks)
+    return (core.key as Buffer).toString('hex')
+  })
 
   const server = new Running(t, ['serve', owner, ...bootstrap])
   await server.line(/^ready: press Ctrl-C to stop$/)
@@ -98,15 +98,13 @@ test('a clone that receives nothing leaves nothing behind, and never removes wha
   const empty = join(dir, 'empty')
   await mkdir(empty)
   const held = join(dir, 'held')
-  const holder = new Corestore(held)
-  await holder.ready()
-  t.after(() => holder.close())
+  await opened(t, new Corestore(held))
   // A key no peer serves, whose core folder would sit beside none of the store's (so no folder is shared).
   const taken = new Set(Object.values(cores).map((c) => (c.discoveryKey as Buffer).toString('hex').slice(0, 2)))
   let key: Buffer
   do key = randomBytes(32)
   while (taken.has(discoveryKey(key).toString('hex').slice(0, 2)))
-  const before = { store: await snapshot(store), held: await snapshot(held) }
+  const before = { store: await snapshot(store, EXACT), held: await snapshot(held, EXACT) }
 
   const clone = (into: string) => corestore(['clone', key.toString('hex'), into, ...bootstrap, '--timeout', '1'])
   const [fresh, intoEmpty, intoStore, intoHeld] = await Promise.all([
@@ -123,8 +121,8 @@ test('a clone that receives nothing leaves nothing behind, and never removes wha
 
   assert.deepEqual((await readdir(dir)).sort(), ['empty', 'held', 'store'], 'new/copy is gone, and new with it')
   assert.deepEqual(await readdir(empty), [])
-  assert.deepEqual(await snapshot(store), before.store, 'the store is as it was: its cores, master_key and LOCK')
-  assert.deepEqual(await snapshot(held), before.held)
+  assert.deepEqual(await snapshot(store, EXACT), before.store, 'the store is as it was: its cores, master_key and LOCK')
+  assert.deepEqual(await snapshot(held, EXACT), before.held)
 })
 
 test('serve closes cleanly on SIGTERM too, and refuses a store with no cores', { timeout: 60_000 }, async (context) => {
@@ -140,9 +138,7 @@ test('serve closes cleanly on SIGTERM too, and refuses a store with no cores', {
   assert.equal(server.lines.at(-1), 'closed')
 
   const empty = join(dir, 'empty')
-  const store = new Corestore(empty)
-  await store.ready()
-  await store.close()
+  await withStore(new Corestore(empty), () => {})
   const refused = await corestore(['serve', empty, ...bootstrap])
   assert.equal(refused.code, 1)
   assert.match(refused.stderr, /holds no cores: nothing to serve/)
