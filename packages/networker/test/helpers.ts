@@ -1,10 +1,8 @@
 import { createRequire } from 'node:module'
 import type { TestContext } from 'node:test'
 import { Corestore } from '@corestore/core'
-import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
+import { randomAccessMemory } from '@corestore/engine'
 import { Networker, type NetworkerOptions } from '@corestore/networker'
-
-export { engine }
 
 const require = createRequire(import.meta.url)
 
@@ -69,30 +67,5 @@ export class Cluster {
     await Promise.allSettled(this.#cleanups.map((fn) => fn()))
     await Promise.allSettled(this.#nodes.map((n) => n.store.close()))
     await this.testnet.destroy()
-  }
-}
-
-export async function appendAll(core: Hypercore, blocks: string[]): Promise<void> {
-  await engine.ready(core)
-  await engine.append(
-    core,
-    blocks.map((b) => Buffer.from(b)),
-  )
-}
-
-/** Blocks `0..length-1`, waiting for them to replicate; each fails after `ms`. */
-export async function download(core: Hypercore, length: number, ms = 10_000): Promise<string[]> {
-  await engine.ready(core)
-  const out: string[] = []
-  for (let i = 0; i < length; i++) out.push((await engine.get(core, i, { timeout: ms })).toString())
-  return out
-}
-
-/** Polls `check` until it holds, or rejects after `ms`. */
-export async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting until ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

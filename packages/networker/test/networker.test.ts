@@ -3,9 +3,10 @@ import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import { randomAccessMemory } from '@corestore/engine'
+import { engine, randomAccessMemory } from '@corestore/engine'
 import { type Hyperswarm, type HyperswarmOptions, isCorestoreError, Networker } from '@corestore/networker'
-import { appendAll, Cluster, download, engine, LOOPBACK, until } from './helpers.ts'
+import { appendAll, readAll, until } from '@corestore/test-helpers'
+import { Cluster, LOOPBACK } from './helpers.ts'
 
 const require = createRequire(import.meta.url)
 const HyperswarmClass = require('hyperswarm') as new (opts: HyperswarmOptions) => Hyperswarm
@@ -115,7 +116,7 @@ test('a swarm passed in is used and left open by close()', BOUND, async (t) => {
   await owner.networker.join(core.discoveryKey as Buffer)
   await reader.networker.join(core.discoveryKey as Buffer)
   await reader.networker.flush()
-  assert.deepEqual(await download(reader.store.get(core.key as Buffer), 1), ['through a swarm of my own'])
+  assert.deepEqual(await readAll(reader.store.get(core.key as Buffer), 1), ['through a swarm of my own'])
 
   await reader.networker.close()
   assert.equal(swarm.destroyed, false)
@@ -144,7 +145,7 @@ test("one peer's failing connection takes down neither the other peers nor the s
   assert.equal((await removed)[0], peer)
 
   await engine.append(core, Buffer.from('b1'))
-  assert.deepEqual(await download(healthy.store.get(core.key as Buffer), 2), ['b0', 'b1'])
+  assert.deepEqual(await readAll(healthy.store.get(core.key as Buffer), 2), ['b0', 'b1'])
 })
 
 test('a peer whose store closed refuses connections without crashing, and the others carry on', BOUND, async (t) => {
@@ -163,5 +164,5 @@ test('a peer whose store closed refuses connections without crashing, and the ot
   const late = await cluster.node()
   await late.networker.join(dk, { announce: false })
   await late.networker.flush()
-  assert.deepEqual(await download(late.store.get(core.key as Buffer), 1), ['b0'])
+  assert.deepEqual(await readAll(late.store.get(core.key as Buffer), 1), ['b0'])
 })

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { type TestContext, test } from 'node:test'
 import type { Corestore } from '@corestore/core'
-import type { Hypercore } from '@corestore/engine'
-import { appendAll, Cluster, download, engine, until } from './helpers.ts'
+import { engine, type Hypercore } from '@corestore/engine'
+import { appendAll, readAll, until } from '@corestore/test-helpers'
+import { Cluster } from './helpers.ts'
 
 const MESSAGES = ['hello', 'is anyone there?', 'yes, over the swarm']
 const ATTACHMENTS = ['<cat.png, 42 KiB>']
@@ -23,7 +24,7 @@ async function chat(store: Corestore): Promise<{ ns: Corestore; messages: Hyperc
 async function readChat(store: Corestore, owned: { messages: Hypercore; attachments: Hypercore }) {
   const messages = store.get(owned.messages.key as Buffer)
   const attachments = store.get(owned.attachments.key as Buffer)
-  return { messages: await download(messages, MESSAGES.length), attachments: await download(attachments, 1) }
+  return { messages: await readAll(messages, MESSAGES.length), attachments: await readAll(attachments, 1) }
 }
 
 /** A testnet with the chat's owner and a reader, both joined to the messages core's key, flushed. */
@@ -93,7 +94,7 @@ test('a peer that joins later catches up, including blocks written meanwhile', B
   const late = await cluster.node()
   await late.networker.join(dk, { announce: false })
   await late.networker.flush()
-  assert.deepEqual(await download(late.store.get(owned.messages.key as Buffer), MESSAGES.length + 1), [
+  assert.deepEqual(await readAll(late.store.get(owned.messages.key as Buffer), MESSAGES.length + 1), [
     ...MESSAGES,
     'written before the late peer came',
   ])
@@ -143,5 +144,5 @@ test('a peer asking for another stored core gets it by passive injection', BOUND
   await reader.networker.join(beacon.discoveryKey as Buffer, { announce: false })
   await reader.networker.flush()
   const copy = reader.store.get(owned.attachments.key as Buffer)
-  assert.deepEqual(await download(copy, 1), ATTACHMENTS)
+  assert.deepEqual(await readAll(copy, 1), ATTACHMENTS)
 })

@@ -3,17 +3,12 @@ import { test } from 'node:test'
 import { createHypercore, createProtocolStream, engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { checkReplicateArguments, LookupQueue, Replicator } from '@corestore/replicator'
+import { link } from '@corestore/test-helpers'
 
 async function core(key: Buffer | null = null): Promise<Hypercore> {
   const c = createHypercore(randomAccessMemory, key)
   await engine.ready(c)
   return c
-}
-
-function link(a: NodeJS.ReadWriteStream, b: NodeJS.ReadWriteStream) {
-  ;(a as NodeJS.EventEmitter).on('error', () => {})
-  ;(b as NodeJS.EventEmitter).on('error', () => {})
-  a.pipe(b).pipe(a)
 }
 
 test('a core the remote asks for is looked up on the host and injected into that stream', async () => {
