@@ -76,11 +76,7 @@ test('a directory written here opens in corestore 5.8.2 with the same keys, writ
 
 test('both open a core of the other by discovery key alone', async (t) => {
   const dir = await tmpDir(t)
-  const theirs = await withStore(new LegacyCorestore(dir), async (legacy) => {
-    const theirs = legacy.get()
-    await appendAll(theirs, ['from 5.8.2'])
-    return theirs
-  })
+  const theirs = await withStore(new LegacyCorestore(dir), (legacy) => appendAll(legacy.get(), ['from 5.8.2']))
 
   const mine = await withStore(new Corestore(dir), async (ours) => {
     const core = ours.get({ discoveryKey: theirs.discoveryKey as Buffer })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import { Corestore, type CorestoreOptions, type GetInput } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
+import { opened } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 /** What a program sees of `get()` / `default()` / `namespace()`, on either store. */
@@ -31,10 +32,10 @@ async function outcome(store: Store, call: (s: Store) => Hypercore, known: Hyper
 }
 
 async function both(t: TestContext) {
-  const ours = new Corestore(randomAccessMemory)
-  const legacy = new LegacyCorestore(randomAccessMemory)
-  await Promise.all([ours.ready(), legacy.ready()])
-  t.after(() => Promise.all([ours.close(), legacy.close()]))
+  const [ours, legacy] = await Promise.all([
+    opened(t, new Corestore(randomAccessMemory)),
+    opened(t, new LegacyCorestore(randomAccessMemory)),
+  ])
   // One core each store has: its key and discovery key are the "given" core below.
   const known = { ours: ours.get(), legacy: legacy.get() }
   await Promise.all([engine.ready(known.ours), engine.ready(known.legacy)])
@@ -148,10 +149,10 @@ for (const [label, opts] of [
   ["masterKey: ''", { masterKey: '' }],
 ] as [string, CorestoreOptions][]) {
   test(`new Corestore(storage, { ${label} }) opens with the default, as corestore 5.8.2 does`, async (t) => {
-    const ours = new Corestore(randomAccessMemory, opts)
-    const legacy = new LegacyCorestore(randomAccessMemory, opts)
-    await Promise.all([ours.ready(), legacy.ready()])
-    t.after(() => Promise.all([ours.close(), legacy.close()]))
+    const [ours, legacy] = await Promise.all([
+      opened(t, new Corestore(randomAccessMemory, opts)),
+      opened(t, new LegacyCorestore(randomAccessMemory, opts)),
+    ])
     const maxSize = (cache: unknown) => (cache as { maxSize: number }).maxSize
     assert.equal(maxSize(ours.cache), 1000)
     assert.equal(maxSize(legacy.cache), 1000)

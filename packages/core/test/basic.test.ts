@@ -83,11 +83,7 @@ test('get({ name }) derives a core from the name, in any view', async (t) => {
 
 test('default() on a directory store is the same writable core after a restart', async (t) => {
   const dir = await tmpDir(t)
-  const { key } = await withStore(new Corestore(dir), async (first) => {
-    const core = first.default()
-    await appendAll(core, ['one'])
-    return core
-  })
+  const { key } = await withStore(new Corestore(dir), (first) => appendAll(first.default(), ['one']))
 
   const again = await diskStore(t, dir)
   const reopened = again.default()
@@ -99,11 +95,7 @@ test('default() on a directory store is the same writable core after a restart',
 
 test("a namespace's default core reopened by key after a restart is still writable", async (t) => {
   const dir = await tmpDir(t)
-  const core = await withStore(new Corestore(dir), async (first) => {
-    const core = first.namespace('drive1').default()
-    await appendAll(core, ['a'])
-    return core
-  })
+  const core = await withStore(new Corestore(dir), (first) => appendAll(first.namespace('drive1').default(), ['a']))
 
   const again = await diskStore(t, dir)
   const byKey = again.get(core.key as Buffer)
@@ -114,11 +106,7 @@ test("a namespace's default core reopened by key after a restart is still writab
 
 test('a core stored on disk opens by discovery key alone', async (t) => {
   const dir = await tmpDir(t)
-  const core = await withStore(new Corestore(dir), async (first) => {
-    const core = first.get()
-    await appendAll(core, ['x'])
-    return core
-  })
+  const core = await withStore(new Corestore(dir), (first) => appendAll(first.get(), ['x']))
 
   const again = await diskStore(t, dir)
   const byDk = again.get({ discoveryKey: core.discoveryKey as Buffer })

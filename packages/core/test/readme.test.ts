@@ -14,11 +14,7 @@ test('README: a store from random-access-memory is ready to use', async () => {
 
 test('README: the first core made with default() bootstraps the store after a restart', async (t) => {
   const dir = await tmpDir(t)
-  const core1 = await withStore(new Corestore(dir), async (store1) => {
-    const core1 = store1.default()
-    await appendAll(core1, ['bootstrap'])
-    return core1
-  })
+  const core1 = await withStore(new Corestore(dir), (store1) => appendAll(store1.default(), ['bootstrap']))
 
   await withStore(new Corestore(dir), async (reopened) => {
     const same = reopened.default()

@@ -73,11 +73,10 @@ test('a store on a storage function cannot list: LISTING_UNSUPPORTED', async (t)
 
 test("namespaceOf gives back the view a derived core's default() came from, writable after a restart", async (t) => {
   const dir = await tmpDir(t)
-  const key = await withStore(new Corestore(dir), async (before) => {
-    const nested = before.namespace('drive1').namespace('photos:2024').default()
-    await appendAll(nested, ['a'])
-    return nested.key as Buffer
-  })
+  const nested = await withStore(new Corestore(dir), (before) =>
+    appendAll(before.namespace('drive1').namespace('photos:2024').default(), ['a']),
+  )
+  const key = nested.key as Buffer
 
   const store = await diskStore(t, dir)
   const view = await store.namespaceOf(key)

@@ -1,12 +1,13 @@
 import { type CallbackHypercore, engine } from '@corestore/engine'
 
-/** Append `blocks` (as text) to `core`, once it is ready. */
-export async function appendAll(core: CallbackHypercore, blocks: string[]): Promise<void> {
+/** Append `blocks` (as text) to `core`, once it is ready; resolves with `core`. */
+export async function appendAll<C extends CallbackHypercore>(core: C, blocks: string[]): Promise<C> {
   await engine.ready(core)
   await engine.append(
     core,
     blocks.map((b) => Buffer.from(b)),
   )
+  return core
 }
 
 /**
