@@ -1,22 +1,16 @@
 // How corestore 5.8.2 behaves on the fault suite's scenarios, for docs/reliability.md.
 // Run: node --conditions=source --import tsx tests-e2e/faults/legacy-behaviour.ts
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GetInput } from '@corestore/core'
 import { createProtocolStream, engine, type Hypercore } from '@corestore/engine'
+import { link, openFds, snapshot, tmpDir } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
-const fds = async () => (await readdir('/proc/self/fd')).length
-const dirs: string[] = []
-async function fresh(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'legacy-faults-'))
-  dirs.push(dir)
-  return dir
-}
-async function files(dir: string): Promise<number> {
-  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length
-}
+// Not a test: the temporary directories are removed at the end of the script.
+const cleanups: (() => unknown)[] = []
+const fresh = () => tmpDir({ after: (fn) => cleanups.push(fn) })
+const files = async (dir: string) => (await snapshot(dir)).size
 const report: [string, string][] = []
 const say = (what: string, how: string) => {
   report.push([what, how])
@@ -156,16 +150,14 @@ for (const [label, bytes] of [
   await s.close()
   const owner = new LegacyCorestore(dir, { cacheSize: 100 })
   await owner.ready()
-  const start = await fds()
+  const start = await openFds()
   let peak = start
   const raw = createProtocolStream(false, { live: true })
-  const ours = owner.replicate(true, { live: true })
-  for (const st of [raw, ours]) st.on('error', () => {})
-  ours.pipe(raw).pipe(ours)
+  link(owner.replicate(true, { live: true }), raw)
   for (const key of keys) raw.open(key)
   const until = Date.now() + 20_000
   while (Date.now() < until) {
-    peak = Math.max(peak, await fds())
+    peak = Math.max(peak, await openFds())
     await new Promise((r) => setTimeout(r, 50))
   }
   say(
@@ -176,5 +168,5 @@ for (const [label, bytes] of [
   await owner.close()
 }
 
-for (const dir of dirs) await rm(dir, { recursive: true, force: true })
+for (const cleanup of cleanups) await cleanup()
 process.exit(0)
