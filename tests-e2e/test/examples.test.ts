@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { tmpDir } from '@corestore/test-helpers'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -45,8 +44,7 @@ test('the network example replicates between two processes over a loopback DHT a
 })
 
 test("the README's corestore info shows the example's store: its two chat cores, writable", async (t) => {
-  const dir = join(await mkdtemp(join(tmpdir(), 'corestore-example-kept-')), 'chat-store')
-  t.after(() => rm(dirname(dir), { recursive: true, force: true }))
+  const dir = join(await tmpDir(t), 'chat-store')
   const { stdout } = await run(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', 'examples/replicate.ts', dir],
