@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type { HypercoreConstructor, ProtocolOptions, ProtocolStream } from './hypercore-types.js'
 import { withKnownGoodNoise } from './noise.js'
+import { withPageTables } from './page-table-hook.js'
 import type { RandomAccessStorage, StorageHandlers } from './storage-types.js'
 
 // The engine packages are CommonJS without types: load them once, here, and give them their types.
@@ -16,11 +17,14 @@ type StorageClass = new (handlers?: StorageHandlers) => RandomAccessStorage
 type FileStorage = (filename: string, opts?: { directory?: string; truncate?: boolean }) => RandomAccessStorage
 type MemoryStorage = (name?: string) => RandomAccessStorage
 
-// Both load hypercore-protocol 8's Noise handshake, which needs noise-protocol 3.0.1 (see noise.ts).
-export const [createHypercore, HypercoreProtocol] = withKnownGoodNoise(() => [
-  require('hypercore') as HypercoreConstructor,
-  require('hypercore-protocol') as ProtocolConstructor,
-])
+// Both load hypercore-protocol 8's Noise handshake, which needs noise-protocol 3.0.1 (see noise.ts);
+// hypercore's bitfields get page tables that grow on demand (see page-table-hook.ts).
+export const [createHypercore, HypercoreProtocol] = withKnownGoodNoise(() =>
+  withPageTables(() => [
+    require('hypercore') as HypercoreConstructor,
+    require('hypercore-protocol') as ProtocolConstructor,
+  ]),
+)
 export const RandomAccessStorageClass = require('random-access-storage') as StorageClass
 export const randomAccessFile = require('random-access-file') as FileStorage
 export const randomAccessMemory = require('random-access-memory') as MemoryStorage
