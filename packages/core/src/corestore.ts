@@ -55,7 +55,7 @@ export class Corestore extends EventEmitter {
       this.#parent = view.parent
       this.name = view.name
     } else {
-      this.#inner = new StoreCore(openStorage(storage), parseStoreOptions(opts))
+      this.#inner = new StoreCore(openStorage(storage, opts), parseStoreOptions(opts))
       this.#parent = null
       this.name = ROOT_NAME
     }
