@@ -55,7 +55,7 @@ export class Corestore extends EventEmitter {
   constructor(storage: StorageInput, opts: CorestoreOptions = {}, ...view: [] | [ViewOf]) {
     super()
     const [of] = view
-    this.#shared = of?.shared ?? new SharedStore(openStorage(storage), parseStoreOptions(opts))
+    this.#shared = of?.shared ?? new SharedStore(openStorage(storage, opts), parseStoreOptions(opts))
     this.#parent = of?.parent ?? null
     this.name = of?.name ?? ROOT_NAME
     this.storage = storage
