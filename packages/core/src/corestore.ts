@@ -229,7 +229,7 @@ export class Corestore extends EventEmitter {
   ): ProtocolStream {
     this.#guard('replicate', false)
     const { isInitiator, opts } = parseReplicateArguments(initiatorOrOpts, maybeOpts)
-    const streamOpts = { ...this.#shared.hypercoreDefaults, ...opts }
+    const streamOpts = { ...this.#shared.streamDefaults, ...opts }
     if (this.#parent === null)
       return this.#shared.replicator.replicate(isInitiator, this.#shared.heldCores(), streamOpts)
     // A view's stream carries its own cores, and those it gets later.

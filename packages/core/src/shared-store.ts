@@ -86,9 +86,13 @@ export class SharedStore {
     this.replicator = new Replicator({ lookup: (dk) => this.lookup(dk) }, { passiveBound: this.cache.maxSize })
   }
 
-  /** Store-wide options, which corestore 5 also gives each replication stream. */
-  get hypercoreDefaults(): ReplicationOptions {
-    return this.#options.hypercore as ReplicationOptions
+  /**
+   * Store-wide options, which corestore 5 also gives each replication stream; all but `extensions`,
+   * which hypercore 9 takes per core and throws on per stream.
+   */
+  get streamDefaults(): ReplicationOptions {
+    const { extensions: _perCore, ...defaults } = this.#options.hypercore
+    return defaults as ReplicationOptions
   }
 
   /** The master key is loaded (it stays loaded once the store closes: ids can still be computed). */

@@ -48,8 +48,12 @@ const PROTOCOL_OPTIONS: Record<string, Check> = {
   noise: boolean,
   keepAlive: boolean,
   ack: boolean,
+  // hypercore 9 throws on any `extensions` given to replicate(), an empty list included.
+  extensions: [
+    () => false,
+    'left out: hypercore 9 registers extensions per core (core.registerExtension), not per stream',
+  ],
   timeout: [(v) => v === false || (typeof v === 'number' && v >= 0), 'a number of milliseconds or false'],
-  extensions: names,
   onauthenticate: fn,
   ondiscoverykey: fn,
   onchannelclose: fn,
