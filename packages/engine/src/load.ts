@@ -53,3 +53,11 @@ export function createProtocolStream(isInitiator: boolean, opts?: ProtocolOption
 export function isProtocolStream(value: unknown): value is ProtocolStream {
   return HypercoreProtocol.isProtocolStream(value)
 }
+
+let noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
+
+/** One Noise key pair for the process, for cores whose own streams are never used (the store's streams carry theirs). */
+export function sharedNoiseKeyPair(): { publicKey: Buffer; secretKey: Buffer } {
+  noiseKeyPair ??= HypercoreProtocol.keyPair()
+  return noiseKeyPair
+}

@@ -1,4 +1,5 @@
 import { CorestoreError, describe } from '@corestore/errors'
+import type { HypercoreOptions, ReplicationOptions } from './hypercore-types.js'
 import { isProtocolStream } from './load.js'
 
 /** A type check for one option: the test, and what the option must be, for the error. */
@@ -119,4 +120,13 @@ export function perCoreCache(
     data: wanted.data === false ? undefined : shared.data?.namespace(),
     tree: wanted.tree === false ? undefined : shared.tree?.namespace(),
   }
+}
+
+/**
+ * The store-wide hypercore options as a replication stream takes them (corestore 5 gives its streams
+ * the store's options too): all but `extensions`, which hypercore 9 takes per core and throws on per stream.
+ */
+export function streamOptions(options: HypercoreOptions): ReplicationOptions {
+  const { extensions: _perCore, ...rest } = options
+  return rest as ReplicationOptions
 }
