@@ -1,10 +1,16 @@
 // Measurements in a fresh process, so memory and JIT state never leak into them from the runner.
 // A real run gives each measurement its own process; the smoke run batches them all in one.
 // Usage: child.ts <scenario> <impl> <size> [<scenario> <impl> <size> …]   → one JSON line each
+import { createRequire } from 'node:module'
 import type { Impl } from './impls.ts'
-import { scale, scenarios } from './scenarios.ts'
 
 const args = process.argv.slice(2)
+// The baselines run on hypercore 9 as its users get it, with memory-pager: loaded before the engine,
+// hypercore keeps it (the engine gives page tables only to a hypercore it loads itself). The smoke run
+// measures every impl in one process, with the page tables.
+if (args.every((arg, i) => i % 3 !== 1 || arg !== 'ours')) createRequire(import.meta.url)('hypercore')
+const { scale, scenarios } = await import('./scenarios.ts')
+
 for (let i = 0; i < args.length; i += 3) {
   const [name, impl, size] = args.slice(i, i + 3) as [string, Impl, string]
   const n = Number(size)

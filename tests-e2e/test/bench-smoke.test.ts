@@ -26,4 +26,6 @@ test('the benchmark completes a tiny run and prints every scenario, both baselin
   assert.match(stdout, /get\(\) of a cached core, per call/)
   assert.match(stdout, /memory per open core/)
   assert.match(stdout, /scale: the store's own costs/)
+  assert.match(stdout, /capacity: disk cores opened/)
+  assert.match(stdout, /reads over the budget/)
 })

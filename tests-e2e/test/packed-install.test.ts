@@ -98,7 +98,14 @@ describe('a registry install', { timeout: 300_000 }, () => {
       before(
         async () => {
           dir = join(work, pm)
-          const specs = [spec('@corestore/core'), spec('@corestore/cli'), 'random-access-memory@^3']
+          // TypeScript and Node's types too: a strict TypeScript program is one of the users tried here.
+          const specs = [
+            spec('@corestore/core'),
+            spec('@corestore/cli'),
+            'random-access-memory@^3',
+            `typescript@${TYPESCRIPT}`,
+            '@types/node@^20',
+          ]
           const installed = await install(pm, dir, specs, consumer)
           assert.equal(installed.code, 0, told(installed))
         },
@@ -173,6 +180,32 @@ describe('a registry install', { timeout: 300_000 }, () => {
         assert.equal(ran.stdout, 'hello from commonjs\n')
       })
 
+      test('a strict TypeScript program (NodeNext) with typed promise cores compiles against the published types and runs', async () => {
+        const cwd = join(dir, 'typed')
+        await mkdir(cwd)
+        await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
+        await writeFile(join(cwd, 'tsconfig.json'), TSCONFIG)
+        await writeFile(join(cwd, 'program.ts'), TYPED_PROGRAM)
+        const compiled = await run('node', [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.'], cwd)
+        assert.equal(compiled.code, 0, told(compiled))
+        const ran = await run('node', ['out/program.js'], cwd)
+        assert.equal(ran.code, 0, told(ran))
+        assert.equal(ran.stdout, 'hello world\n')
+      })
+
+      test('misspelt store, get() and replicate() options, and a wrong block type, do not compile', async () => {
+        const cwd = join(dir, 'misspelt')
+        await mkdir(cwd)
+        await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
+        await writeFile(join(cwd, 'tsconfig.json'), TSCONFIG)
+        await writeFile(join(cwd, 'program.ts'), MISSPELT_PROGRAM)
+        const compiled = await run('node', [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.'], cwd)
+        const errors = [...compiled.stdout.matchAll(/program\.ts\((\d+),\d+\): error (TS\d+)/g)]
+        const lines = errors.map((m) => Number(m[1]))
+        const expected = MISSPELT_PROGRAM.split('\n').flatMap((line, i) => (line.includes('// ERROR') ? [i + 1] : []))
+        assert.deepEqual(lines, expected, told(compiled))
+      })
+
       test('the corestore command prints its help', async () => {
         const [cmd, args] = binCommand(pm, 'corestore', ['--help'])
         const ran = await run(cmd, args, dir)
@@ -204,6 +237,46 @@ describe('a registry install', { timeout: 300_000 }, () => {
     })
   }
 })
+
+/** The TypeScript the workspace builds with: users of the packed types get the same compiler. */
+const TYPESCRIPT = '5.9.3'
+
+/** What a strict TypeScript user compiles with: NodeNext, strict, our .d.ts files checked too. */
+const TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    skipLibCheck: false,
+    types: ['node'],
+    outDir: 'out',
+  },
+  include: ['program.ts'],
+})
+
+const TYPED_PROGRAM = `import Corestore, { type Hypercore, randomAccessMemory } from '@corestore/core'
+
+const store = new Corestore(randomAccessMemory, { cacheSize: 10 })
+await store.ready()
+const log: Hypercore<string> = store.get<string>({ name: 'log', valueEncoding: 'utf-8' })
+await log.ready()
+await log.append(['hello', 'world'])
+const words: string[] = await log.getBatch(0, log.length)
+console.log(words.join(' '))
+await store.close()
+`
+
+const MISSPELT_PROGRAM = `import Corestore, { randomAccessMemory } from '@corestore/core'
+
+const store = new Corestore(randomAccessMemory, { cachesize: 10 }) // ERROR
+await store.ready()
+store.get({ valueEncodin: 'utf-8' }) // ERROR
+store.replicate(true, { lve: true }) // ERROR
+const log = store.get<string>({ valueEncoding: 'utf-8' })
+await log.append(Buffer.from('not a string')) // ERROR
+await store.close()
+`
 
 /**
  * The core README's example, in a folder of the project `dir`, with a few lines added that wait for the

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { type RandomAccessStorage, randomAccessFile, type StorageFactory } from '@corestore/engine'
 import { CorestoreError, describe } from '@corestore/errors'
+import { checkMaxOpenFiles, defaultMaxOpenFiles, FileBudget } from './file-budget.js'
 
 /** What `new Corestore(storage)` accepts: a directory path, or a function from a file path to a storage. */
 export type StorageInput = string | StorageFactory
@@ -11,20 +12,43 @@ export interface Storage {
   file(path: string): RandomAccessStorage
   /** The store's directory when `storage` was a path; `null` for a storage function. */
   readonly directory: string | null
+  /** The descriptor budget of a directory store's files; `null` without one. */
+  readonly budget: FileBudget | null
+}
+
+export interface StorageOptions {
+  /**
+   * A directory store keeps at most this many of its files open at once (`Infinity`: no bound);
+   * default: half the process's soft limit on open files, or 512 where it cannot be read.
+   */
+  maxOpenFiles?: number | undefined
+}
+
+function maxOpenFilesOf(opts: unknown): number {
+  const given = typeof opts === 'object' && opts !== null ? (opts as StorageOptions).maxOpenFiles : undefined
+  return checkMaxOpenFiles(given) ?? defaultMaxOpenFiles()
 }
 
 /**
- * Normalise the `storage` argument as corestore 5 takes it.
- * @throws {CorestoreError} `INVALID_STORAGE` for anything but a non-empty string or a function
+ * Normalise the `storage` argument as corestore 5 takes it. A directory store's files are opened
+ * within a descriptor budget (`opts.maxOpenFiles`, see `FileBudget`).
+ * @throws {CorestoreError} `INVALID_STORAGE` for anything but a non-empty string or a function;
+ *   `INVALID_OPTION` for a `maxOpenFiles` that is not a positive integer or `Infinity`
  */
-export function openStorage(storage: unknown): Storage {
+export function openStorage(storage: unknown, opts?: StorageOptions | null): Storage {
   if (typeof storage === 'string' && storage.length > 0) {
     const directory = storage
-    return { directory, file: (path) => randomAccessFile(path, { directory }) }
+    const max = maxOpenFilesOf(opts)
+    if (max === Number.POSITIVE_INFINITY) {
+      return { directory, budget: null, file: (path) => randomAccessFile(path, { directory }) }
+    }
+    const budget = new FileBudget(max)
+    return { directory, budget, file: (path) => budget.file(path, directory) }
   }
   if (typeof storage === 'function') {
     const factory = storage as StorageFactory
-    return { directory: null, file: (path) => factory(path) }
+    maxOpenFilesOf(opts)
+    return { directory: null, budget: null, file: (path) => factory(path) }
   }
   throw CorestoreError.invalidStorage(describe(storage))
 }

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { openStorage, type StorageInput, type StoredCore } from '@corestore/bootstrap'
 import type { CoreCache } from '@corestore/cache'
-import { engine, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
+import { type Callback, engine, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
-import { checkName, parseKey } from '@corestore/keychain'
+import { parseKey } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
-import { childName, defaultOptions, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
+import { childName, defaultOptions, Holdings, listedNamespace, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 import { parseReplicateArguments } from '@corestore/replicator'
 import type { CorestoreInner } from './inner.js'
 import {
@@ -18,14 +18,8 @@ import {
 } from './options.js'
 import { SharedStore, type StoreListener, type StoreStats } from './shared-store.js'
 
-type Callback = (err: Error | null) => void
-
 /** What makes a `Corestore` a namespace view: only `Corestore` itself builds one (see `#view`). */
-interface ViewOf {
-  readonly shared: SharedStore
-  readonly parent: Corestore
-  readonly name: string
-}
+type ViewOf = { readonly shared: SharedStore; readonly parent: Corestore; readonly name: string }
 
 /**
  * A corestore: the root store, or a namespace view of one (`store.namespace('a')`).
@@ -55,7 +49,7 @@ export class Corestore extends EventEmitter {
   constructor(storage: StorageInput, opts: CorestoreOptions = {}, ...view: [] | [ViewOf]) {
     super()
     const [of] = view
-    this.#shared = of?.shared ?? new SharedStore(openStorage(storage), parseStoreOptions(opts))
+    this.#shared = of?.shared ?? new SharedStore(openStorage(storage, opts), parseStoreOptions(opts))
     this.#parent = of?.parent ?? null
     this.name = of?.name ?? ROOT_NAME
     this.storage = storage
@@ -109,11 +103,9 @@ export class Corestore extends EventEmitter {
   }
 
   /**
-   * Open the store: take the directory lock and load (or create) the master key. Concurrent calls
-   * share one open. After `close()` it rejects with `STORE_CLOSED` and takes nothing, as 5.8.2 does.
-   * @throws {CorestoreError} `CORRUPT_MASTER_KEY` when `master_key` exists but is not 32 bytes,
-   *   `STORAGE_ERROR` when the storage fails (nothing is written then), `STORE_LOCKED`,
-   *   `INVALID_STORAGE` when the directory path is a file or below one, `STORE_CLOSED`
+   * Open the store: take the directory lock, load (or create) the master key; once, however often
+   * called. After `close()` it rejects with `STORE_CLOSED` and takes nothing, as 5.8.2 does.
+   * @throws {CorestoreError} `CORRUPT_MASTER_KEY`, `STORAGE_ERROR` (nothing written), `STORE_LOCKED`, `INVALID_STORAGE`
    */
   ready(cb?: Callback): Promise<void> {
     return engine.withCallback(this.#life.ready(), cb)
@@ -125,11 +117,9 @@ export class Corestore extends EventEmitter {
   }
 
   /**
-   * A core, returned at once; it opens in the background (`await core.ready()`, or `core.ready(cb)`).
-   * Its methods take hypercore 9's callbacks, or return promises without one. `Block` is what the
-   * core's `valueEncoding` gives: `store.get<string>({ name: 'log', valueEncoding: 'utf-8' })`.
-   * @param opts a key (Buffer or hex), or `{ key }`, `{ discoveryKey }`, `{ keyPair }`, `{ name }`,
-   *   plus hypercore options; nothing for a new writable core
+   * A core, returned at once, opening in the background; hypercore 9's callbacks, or promises without
+   * one. `Block` is what `valueEncoding` gives: `store.get<string>({ valueEncoding: 'utf-8' })`.
+   * @param opts a key, `{ key }`, `{ discoveryKey }`, `{ keyPair }` or `{ name }` and hypercore options
    * @throws {CorestoreError} `STORE_NOT_READY`, `STORE_CLOSED`, `INVALID_KEY`, `INVALID_NAME`, `INVALID_OPTION`
    */
   get<Block = Buffer>(opts?: GetInput): Hypercore<Block> {
@@ -165,9 +155,8 @@ export class Corestore extends EventEmitter {
    * The view whose `default()` the derived core `keyOrCore` is, from the name stored with the core:
    * `a:b` gives the view `namespace('a').namespace('b')` would, `default` the root itself. No need to
    * keep a key → namespace mapping to make a data structure writable again after a restart.
-   * @throws {CorestoreError} `NOT_DERIVED` (no `name`: not derived from the master key),
-   *   `NOT_A_NAMESPACE_DEFAULT` (derived from random bytes, by `get()`), `CORE_NOT_FOUND`,
-   *   `NAME_MISMATCH`, `CORRUPT_NAME`, `INVALID_KEY`
+   * @throws {CorestoreError} `NOT_DERIVED`, `NOT_A_NAMESPACE_DEFAULT` (a `get()` with no name),
+   *   `CORE_NOT_FOUND`, `NAME_MISMATCH`, `CORRUPT_NAME`, `INVALID_KEY`
    */
   async namespaceOf(keyOrCore: Hypercore | KeyInput): Promise<Corestore> {
     this.#guard('namespaceOf')
@@ -188,16 +177,13 @@ export class Corestore extends EventEmitter {
    * The cores stored on disk, read from their files without opening any: `{ discoveryKey, key, name,
    * writable }` each. The root lists every core; a namespace view the cores derived in it (named as
    * the view or below it: `a`, `a:b`…). `opts.namespace` narrows to a namespace below this view.
-   * @throws {CorestoreError} `STORE_NOT_READY`, `STORE_CLOSED`, `INVALID_NAME`; the iteration fails
-   *   with `LISTING_UNSUPPORTED` when the storage is a function
+   * @throws {CorestoreError} `STORE_NOT_READY`, `STORE_CLOSED`, `INVALID_NAME`, `LISTING_UNSUPPORTED`
    */
   storedCores(opts: { namespace?: string | Uint8Array } = {}): AsyncIterable<StoredCore> {
     this.#guard('storedCores')
     if (typeof opts !== 'object' || opts === null) throw CorestoreError.invalidOption('opts', 'an options object')
-    const own = this.#parent ? this.name : null
-    const ns = opts.namespace
-    if (ns === undefined) return this.#shared.storedCores(own === null ? {} : { namespace: own })
-    return this.#shared.storedCores({ namespace: childName(own, checkName(ns, 'opts.namespace')) })
+    const namespace = listedNamespace(this.#parent ? this.name : null, opts.namespace)
+    return this.#shared.storedCores(namespace === null ? {} : { namespace })
   }
 
   /**
@@ -229,7 +215,7 @@ export class Corestore extends EventEmitter {
   ): ProtocolStream {
     this.#guard('replicate', false)
     const { isInitiator, opts } = parseReplicateArguments(initiatorOrOpts, maybeOpts)
-    const streamOpts = { ...this.#shared.hypercoreDefaults, ...opts }
+    const streamOpts = { ...this.#shared.streamDefaults, ...opts }
     if (this.#parent === null)
       return this.#shared.replicator.replicate(isInitiator, this.#shared.heldCores(), streamOpts)
     // A view's stream carries its own cores, and those it gets later.

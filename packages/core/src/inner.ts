@@ -30,7 +30,7 @@ export function createInner(store: SharedStore): CorestoreInner {
     _deriveSecret(namespace, name) {
       // corestore 5 hashes with no key at all before its master key is loaded; refuse instead.
       if (!store.opened) throw CorestoreError.notReady('inner._deriveSecret')
-      return store.deriveSecret(namespace, name)
+      return store.keychain.secret(namespace, name)
     },
   }
 }

@@ -19,6 +19,12 @@ export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
   coreCache?: CoreCache<Hypercore>
   /** hypercore 9's block/tree caches as corestore 5 takes them, or a `CoreCache` (same as `coreCache`). */
   cache?: HypercoreCacheOption | CoreCache<Hypercore>
+  /**
+   * A directory store keeps at most this many of its files open at once, reopening others when used
+   * (`Infinity`: no bound). Default: half the process's soft limit on open files (512 if unknown).
+   * No effect with a storage function.
+   */
+  maxOpenFiles?: number
 }
 
 export interface GetOptions extends HypercoreOptions {
@@ -100,7 +106,8 @@ export function parseStoreOptions(input: unknown): ParsedStoreOptions {
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw CorestoreError.invalidOption('opts', `an options object, not ${describe(input)}`)
   }
-  const { cacheSize, masterKey, coreCache, cache, ...rest } = input as CorestoreOptions
+  // maxOpenFiles is the storage's option (checked by openStorage), never hypercore's.
+  const { cacheSize, masterKey, coreCache, cache, maxOpenFiles: _storageOption, ...rest } = input as CorestoreOptions
   // corestore 5 reads `opts.masterKey || null`: a falsy key is none.
   if (masterKey) assertMasterKey(masterKey, 'opts.masterKey')
   const caches = cacheFromOptions<Hypercore>({ cacheSize, coreCache, cache })

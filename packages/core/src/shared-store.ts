@@ -19,9 +19,10 @@ import {
   engine,
   type Hypercore,
   type HypercoreOptions,
-  HypercoreProtocol,
   perCoreCache,
   type ReplicationOptions,
+  sharedNoiseKeyPair,
+  streamOptions,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
@@ -67,7 +68,6 @@ export class SharedStore {
   readonly #names = new Map<string, Buffer>()
   /** Cores being purged: nobody may open them until their files are gone. */
   readonly #purging = new Set<string>()
-  #noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
   #identities: Identities | null = null
   #lock: StoreLock | null = null
   readonly #life = new Lifecycle({
@@ -87,8 +87,8 @@ export class SharedStore {
   }
 
   /** Store-wide options, which corestore 5 also gives each replication stream. */
-  get hypercoreDefaults(): ReplicationOptions {
-    return this.#options.hypercore as ReplicationOptions
+  get streamDefaults(): ReplicationOptions {
+    return streamOptions(this.#options.hypercore)
   }
 
   /** The master key is loaded (it stays loaded once the store closes: ids can still be computed). */
@@ -144,7 +144,7 @@ export class SharedStore {
     if (cached) return cached
     if (this.#purging.has(id))
       throw CorestoreError.coreInUse(id, 'is being purged; get it again once purge() has finished')
-    const storage = coreStorage(this.storage, this.#requireIdentities().keychain, identity)
+    const storage = coreStorage(this.storage, this.keychain, identity)
     // Options were checked when they came in; whatever hypercore throws here is its own failure,
     // passed on as it is rather than blamed on the caller's options.
     const publicKey = identity.kind === 'discoveryKey' ? null : identity.publicKey
@@ -185,7 +185,7 @@ export class SharedStore {
 
   /** The stored cores, read from disk without opening any (`namespace`: only that view's). */
   storedCores(opts: StoredCoresOptions): AsyncGenerator<StoredCore> {
-    return storedCores(this.storage, this.#requireIdentities().keychain, opts)
+    return storedCores(this.storage, this.keychain, opts)
   }
 
   /**
@@ -193,15 +193,14 @@ export class SharedStore {
    * @throws {CorestoreError} `CORE_NOT_FOUND`, `NOT_DERIVED`, `NAME_MISMATCH`, `CORRUPT_NAME`
    */
   async storedName(publicKey: Buffer): Promise<Buffer> {
-    const { keychain } = this.#requireIdentities()
-    return this.#names.get(this.idOf({ kind: 'key', publicKey })) ?? readDerivedName(this.storage, keychain, publicKey)
+    return (
+      this.#names.get(this.idOf({ kind: 'key', publicKey })) ?? readDerivedName(this.storage, this.keychain, publicKey)
+    )
   }
 
   /**
-   * Delete a stored core's files. `key` is its public key or its discovery key (a discovery key of
-   * a stored core is taken as one; otherwise the key's discovery key is used). A passive core is
-   * closed first; a held one is refused.
-   * @throws {CorestoreError} `CORE_IN_USE`, `CORE_NOT_FOUND`, `STORAGE_ERROR`
+   * Delete a stored core's files; `key` is a stored core's discovery key, else a public key. A passive
+   * core is closed first, a held one refused. @throws {CorestoreError} `CORE_IN_USE`, `CORE_NOT_FOUND`, `STORAGE_ERROR`
    */
   async purge(key: Buffer): Promise<void> {
     const asDiscoveryKey = this.cache.has(key.toString('hex')) || (await hasStoredCore(this.storage, key))
@@ -249,9 +248,8 @@ export class SharedStore {
     return this.#identities
   }
 
-  /** corestore 5's `inner._deriveSecret(namespace, name)`. */
-  deriveSecret(namespace: string, name: string | Uint8Array): Buffer {
-    return this.#requireIdentities().keychain.secret(namespace, name)
+  get keychain(): Keychain {
+    return this.#requireIdentities().keychain
   }
 
   #hypercoreOptions(identity: CoreIdentity, options: GetOptions): HypercoreOptions {
@@ -260,11 +258,8 @@ export class SharedStore {
     const shared = this.#options.hypercoreCache
     if (shared) merged.cache = perCoreCache(shared, cache)
     // hypercore 9 makes a Noise key pair per core for streams it creates itself; the store's streams
-    // carry their own, so one pair per store spares a curve25519 key generation per open.
-    if (!merged.noiseKeyPair) {
-      this.#noiseKeyPair ??= HypercoreProtocol.keyPair()
-      merged.noiseKeyPair = this.#noiseKeyPair
-    }
+    // carry their own, so one shared pair spares a curve25519 key generation per open.
+    merged.noiseKeyPair ??= sharedNoiseKeyPair()
     return Object.assign(merged, coreKeyOptions(identity))
   }
 

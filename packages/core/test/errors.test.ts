@@ -163,3 +163,15 @@ test('a second Corestore on an open directory is STORE_LOCKED until the first cl
   await first.close()
   await withStore(new Corestore(dir), (third) => engine.ready(third.default()))
 })
+
+test('per-stream extensions, which hypercore 9 throws on, are INVALID_OPTION; a store with per-core extensions replicates', async (t) => {
+  const store = await memoryStore(t)
+  await appendAll(store.default(), ['held'])
+  assert.throws(
+    () => store.replicate(false, { extensions: [] } as object),
+    refusedWith('INVALID_OPTION', /opts\.extensions/),
+  )
+  const withExtensions = await memoryStore(t, { extensions: ['chat'] })
+  await appendAll(withExtensions.default(), ['held'])
+  withExtensions.replicate(true).destroy()
+})

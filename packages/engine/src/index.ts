@@ -22,6 +22,7 @@ export {
   RandomAccessStorageClass,
   randomAccessFile,
   randomAccessMemory,
+  sharedNoiseKeyPair,
 } from './load.js'
 export { createMemoryStorage, type MemoryStorage, notFound } from './memory.js'
 export {
@@ -29,6 +30,7 @@ export {
   checkProtocolOptions,
   type HypercoreCacheOption,
   perCoreCache,
+  streamOptions,
 } from './options.js'
 export * as engine from './promise.js'
 export { withPromises } from './promise-core.js'

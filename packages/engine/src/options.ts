@@ -1,4 +1,5 @@
 import { CorestoreError, describe } from '@corestore/errors'
+import type { HypercoreOptions, ReplicationOptions } from './hypercore-types.js'
 import { isProtocolStream } from './load.js'
 
 /** A type check for one option: the test, and what the option must be, for the error. */
@@ -48,8 +49,12 @@ const PROTOCOL_OPTIONS: Record<string, Check> = {
   noise: boolean,
   keepAlive: boolean,
   ack: boolean,
+  // hypercore 9 throws on any `extensions` given to replicate(), an empty list included.
+  extensions: [
+    () => false,
+    'left out: hypercore 9 registers extensions per core (core.registerExtension), not per stream',
+  ],
   timeout: [(v) => v === false || (typeof v === 'number' && v >= 0), 'a number of milliseconds or false'],
-  extensions: names,
   onauthenticate: fn,
   ondiscoverykey: fn,
   onchannelclose: fn,
@@ -115,4 +120,13 @@ export function perCoreCache(
     data: wanted.data === false ? undefined : shared.data?.namespace(),
     tree: wanted.tree === false ? undefined : shared.tree?.namespace(),
   }
+}
+
+/**
+ * The store-wide hypercore options as a replication stream takes them (corestore 5 gives its streams
+ * the store's options too): all but `extensions`, which hypercore 9 takes per core and throws on per stream.
+ */
+export function streamOptions(options: HypercoreOptions): ReplicationOptions {
+  const { extensions: _perCore, ...rest } = options
+  return rest as ReplicationOptions
 }

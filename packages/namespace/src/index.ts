@@ -1,2 +1,11 @@
 export { Holdings } from './holdings.js'
-export { childName, defaultOptions, isInNamespace, nameText, ROOT_NAME, SEPARATOR, viewNameOf } from './names.js'
+export {
+  childName,
+  defaultOptions,
+  isInNamespace,
+  listedNamespace,
+  nameText,
+  ROOT_NAME,
+  SEPARATOR,
+  viewNameOf,
+} from './names.js'

@@ -1,5 +1,5 @@
 import { CorestoreError, describe } from '@corestore/errors'
-import { randomBytes } from '@corestore/keychain'
+import { checkName, randomBytes } from '@corestore/keychain'
 
 /** The root view's name: the root's `default()` core derives from `default`. */
 export const ROOT_NAME = 'default'
@@ -24,6 +24,16 @@ function ownName(name: unknown): string {
     return name.byteLength === 0 ? randomBytes(32).toString('hex') : Buffer.from(name).toString('hex')
   }
   throw CorestoreError.invalidName('namespace name', 'a string or a Buffer', name)
+}
+
+/**
+ * The namespace a view's listing covers: the view's own (`null` at the root: everything), or
+ * `namespace` below it when given (`a` then `b` lists `a:b`).
+ * @throws {KeychainError} `INVALID_NAME` naming `opts.namespace` for an empty or non-name value
+ */
+export function listedNamespace(view: string | null, namespace: unknown): string | null {
+  if (namespace === undefined) return view
+  return childName(view, checkName(namespace, 'opts.namespace'))
 }
 
 /**

@@ -1,5 +1,5 @@
 export { appendAll, readAll } from './blocks.ts'
-export { openFds, sampling } from './resources.ts'
+export { openBelow, openFds, sampling } from './resources.ts'
 export { type Entry, EXACT, type SnapshotOptions, snapshot } from './snapshot.ts'
 export { opened, type Resource, withStore } from './stores.ts'
 export { link } from './streams.ts'
