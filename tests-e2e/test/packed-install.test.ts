@@ -41,6 +41,17 @@ async function publishable(): Promise<{ dir: string; name: string }[]> {
   return out
 }
 
+/** `program` as `program.ts` of a strict TypeScript project `name` in the consumer `dir`, compiled with its own tsc. */
+async function compile(dir: string, name: string, program: string): Promise<{ cwd: string; compiled: Ran }> {
+  const cwd = join(dir, name)
+  await mkdir(cwd)
+  await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
+  await writeFile(join(cwd, 'tsconfig.json'), TSCONFIG)
+  await writeFile(join(cwd, 'program.ts'), program)
+  const compiled = await run('node', [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.'], cwd)
+  return { cwd, compiled }
+}
+
 function dependencySpecs(manifest: Manifest): [string, string][] {
   const fields = [manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies]
   return fields.flatMap((deps) => Object.entries(deps ?? {}))
@@ -181,12 +192,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
       })
 
       test('a strict TypeScript program (NodeNext) with typed promise cores compiles against the published types and runs', async () => {
-        const cwd = join(dir, 'typed')
-        await mkdir(cwd)
-        await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
-        await writeFile(join(cwd, 'tsconfig.json'), TSCONFIG)
-        await writeFile(join(cwd, 'program.ts'), TYPED_PROGRAM)
-        const compiled = await run('node', [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.'], cwd)
+        const { cwd, compiled } = await compile(dir, 'typed', TYPED_PROGRAM)
         assert.equal(compiled.code, 0, told(compiled))
         const ran = await run('node', ['out/program.js'], cwd)
         assert.equal(ran.code, 0, told(ran))
@@ -194,12 +200,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
       })
 
       test('misspelt store, get() and replicate() options, and a wrong block type, do not compile', async () => {
-        const cwd = join(dir, 'misspelt')
-        await mkdir(cwd)
-        await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
-        await writeFile(join(cwd, 'tsconfig.json'), TSCONFIG)
-        await writeFile(join(cwd, 'program.ts'), MISSPELT_PROGRAM)
-        const compiled = await run('node', [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.'], cwd)
+        const { compiled } = await compile(dir, 'misspelt', MISSPELT_PROGRAM)
         const errors = [...compiled.stdout.matchAll(/program\.ts\((\d+),\d+\): error (TS\d+)/g)]
         const lines = errors.map((m) => Number(m[1]))
         const expected = MISSPELT_PROGRAM.split('\n').flatMap((line, i) => (line.includes('// ERROR') ? [i + 1] : []))
