@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { corePath, hasStoredCore, openStorage, readStoredKey, storedDiscoveryKeys } from '@corestore/bootstrap'
+import { corePath, hasStoredCore, openStorage } from '@corestore/bootstrap'
 import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { snapshot, tmpDir } from '@corestore/test-helpers'
+import { readStoredKey, storedDiscoveryKeys } from '../src/disk.ts'
 
 async function storeKey(dir: string, dk: Buffer, key: Buffer): Promise<void> {
   const path = join(dir, corePath(dk.toString('hex'), 'key'))

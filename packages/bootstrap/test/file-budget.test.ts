@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { checkMaxOpenFiles, defaultMaxOpenFiles, FileBudget, openStorage } from '@corestore/bootstrap'
+import { openStorage } from '@corestore/bootstrap'
 import { engine } from '@corestore/engine'
 import { openBelow, tmpDir } from '@corestore/test-helpers'
+import { checkMaxOpenFiles, defaultMaxOpenFiles, FileBudget } from '../src/file-budget.ts'
 
 test('files written and read all at once never hold more descriptors than the budget', async (t) => {
   const dir = await tmpDir(t)

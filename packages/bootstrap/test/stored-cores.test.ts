@@ -6,7 +6,6 @@ import {
   corePath,
   openStorage,
   readMasterKey,
-  readStoredName,
   readStoredSize,
   removeStoredCore,
   type StoredCore,
@@ -16,6 +15,7 @@ import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { snapshot, tmpDir } from '@corestore/test-helpers'
+import { readStoredName } from '../src/disk.ts'
 import { createCore, derivedIdentity } from './helpers.ts'
 
 const keychain = new Keychain(Keychain.generateMasterKey())
