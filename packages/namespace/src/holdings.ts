@@ -32,13 +32,6 @@ export class Holdings<V extends object> {
     return this.#held.get(id)
   }
 
-  /** Release the view's reference on `id`. */
-  release(id: string): boolean {
-    if (!this.#held.delete(id)) return false
-    this.#cache.unref(id)
-    return true
-  }
-
   /** Forget `id` without touching the cache: the entry is already gone (closed or failed). */
   forget(id: string): boolean {
     return this.#held.delete(id)
