@@ -81,8 +81,8 @@ function parseCommand(command: Command, args: string[]) {
       strict: true,
     })
   } catch (err) {
-    // node's messages are several sentences; the first says what is wrong.
-    throw new UsageError(((err as Error).message.split('. ')[0] ?? '').replace(/\.$/, ''))
+    // node's messages are several sentences, some on several lines; the first says what is wrong.
+    throw new UsageError(((err as Error).message.split(/\.\s|\n/)[0] ?? '').replace(/\.$/, ''))
   }
   const { values, positionals } = parsed
   if (values.help !== true) {
