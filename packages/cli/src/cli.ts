@@ -8,9 +8,10 @@ import { clone } from './commands/clone.js'
 import { info } from './commands/info.js'
 import { rm } from './commands/rm.js'
 import { serve } from './commands/serve.js'
+import { testnet } from './commands/testnet.js'
 import { reasonOf } from './directory.js'
 
-export const COMMANDS: readonly Command[] = [info, cat, append, rm, serve, clone]
+export const COMMANDS: readonly Command[] = [info, cat, append, rm, serve, clone, testnet]
 
 /** What `corestore` exits with. */
 export const EXIT = { ok: 0, usage: 1, internal: 2 } as const
@@ -81,8 +82,8 @@ function parseCommand(command: Command, args: string[]) {
       strict: true,
     })
   } catch (err) {
-    // node's messages are several sentences; the first says what is wrong.
-    throw new UsageError(((err as Error).message.split('. ')[0] ?? '').replace(/\.$/, ''))
+    // node's messages are several sentences, some on several lines; the first says what is wrong.
+    throw new UsageError(((err as Error).message.split(/\.\s|\n/)[0] ?? '').replace(/\.$/, ''))
   }
   const { values, positionals } = parsed
   if (values.help !== true) {

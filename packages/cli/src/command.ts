@@ -58,6 +58,16 @@ export function count(args: Args, name: string): number | undefined {
   return Number(value)
 }
 
+/** An integer option from `min` to `max` (`--port 49737`), or `undefined` when not given. */
+export function between(args: Args, name: string, min: number, max: number): number | undefined {
+  const value = text(args, name)
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  }
+  return Number(value)
+}
+
 /** Write and wait for the stream to take it, so a large output never piles up in memory. */
 export async function write(stream: NodeJS.WritableStream, data: string | Uint8Array): Promise<void> {
   if (!stream.write(data)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()))

@@ -195,6 +195,7 @@ test('every command has --help; mistakes in the command line are one line and ex
     [['info', 'a', 'b'], /^corestore info: unexpected argument "b"/],
     [['info', '.', '--jsn'], /^corestore info: Unknown option '--jsn'\n$/],
     [['cat', '.', 'x', '--start', 'one'], /^corestore cat: --start must be a non-negative integer, got "one"\n$/],
+    [['cat', '.', 'x', '--start', '-1'], /^corestore cat: Option '--start' argument is ambiguous\n$/],
     [['clone', 'abc', '.'], /^corestore clone: "abc" is not a key: 64 hex characters expected\n$/],
     [['serve', '.', '--bootstrap', 'nowhere'], /^corestore serve: --bootstrap must be host:port, got "nowhere"\n$/],
   ]

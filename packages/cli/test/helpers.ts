@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { EventEmitter } from 'node:events'
 import { chmod, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -68,20 +69,38 @@ export function corestore(args: string[], opts: { input?: string; timeout?: numb
   })
 }
 
-/** A `corestore` that runs until told to stop (serve), read line by line; killed when the test ends. */
+/**
+ * A `corestore` that runs until told to stop (serve, testnet), or one whose output is followed as it
+ * comes, read line by line from both streams; killed when the test ends.
+ */
 export class Running {
   readonly child: ChildProcessWithoutNullStreams
+  /** Standard output, line by line, as printed so far. */
   readonly lines: string[] = []
+  /** Standard error, line by line. */
+  readonly errors: string[] = []
   readonly exited: Promise<number | null>
-  #stderr = ''
+  /** `true` once the process has ended and both streams are read to the end. */
+  ended = false
+  /** Told of every line and of the end. */
+  readonly #changed = new EventEmitter()
 
-  constructor(t: Hooks, args: string[]) {
-    this.child = spawn(process.execPath, [BIN, ...args], { env: ENV })
-    this.child.stderr.on('data', (d: Buffer) => {
-      this.#stderr += d.toString()
-    })
-    createInterface({ input: this.child.stdout }).on('line', (line) => this.lines.push(line))
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)))
+  constructor(t: Hooks, args: string[], opts: { cwd?: string } = {}) {
+    this.child = spawn(process.execPath, [BIN, ...args], { env: ENV, cwd: opts.cwd })
+    const read = (stream: NodeJS.ReadableStream, into: string[]) =>
+      createInterface({ input: stream }).on('line', (line) => {
+        into.push(line)
+        this.#changed.emit('change')
+      })
+    read(this.child.stdout, this.lines)
+    read(this.child.stderr, this.errors)
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code) => {
+        this.ended = true
+        this.#changed.emit('change')
+        resolve(code)
+      }),
+    )
     t.after(() => {
       if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
       return this.exited
@@ -89,7 +108,13 @@ export class Running {
   }
 
   get stderr(): string {
-    return this.#stderr
+    return this.errors.map((line) => `${line}\n`).join('')
+  }
+
+  /** Call `listener` on each line the process prints and when it ends; the returned function stops it. */
+  watch(listener: () => void): () => void {
+    this.#changed.on('change', listener)
+    return () => this.#changed.off('change', listener)
   }
 
   /** The first line matching `pattern`, waiting up to `ms` for it. */
@@ -99,19 +124,41 @@ export class Running {
 
   /** The lines matching `pattern` once there are `n` of them, waiting up to `ms`. */
   async matching(pattern: RegExp, n: number, ms = 20_000): Promise<string[]> {
-    const deadline = Date.now() + ms
-    for (;;) {
-      const found = this.lines.filter((l) => pattern.test(l))
-      if (found.length >= n) return found
-      if (Date.now() > deadline || this.child.exitCode !== null) {
-        throw new Error(
-          `not ${n} lines matching ${pattern} within ${ms} ms; got:\n${this.lines.join('\n')}\n${this.#stderr}`,
-        )
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
+    const found = () => this.lines.filter((l) => pattern.test(l))
+    await until([this], () => found().length >= n, ms, `${n} lines matching ${pattern}`)
+    return found()
   }
 }
+
+/**
+ * Resolve once `check()` holds. It is checked now and again whenever one of `processes` prints a
+ * line or ends; rejects when all of them have ended or `ms` have passed without it holding, with
+ * what they printed.
+ */
+export function until(processes: Running[], check: () => boolean, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stops: (() => void)[] = []
+    const finish = (err?: Error) => {
+      clearTimeout(timer)
+      for (const stop of stops) stop()
+      if (err) reject(err)
+      else resolve()
+    }
+    const fail = (why: string) => {
+      const printed = processes.map((p) => [...p.lines, ...p.errors].join('\n')).join('\n---\n')
+      finish(new Error(`${why}, still not ${what}; printed:\n${printed}`))
+    }
+    const recheck = () => {
+      if (check()) finish()
+      else if (processes.every((p) => p.ended)) fail('every process ended')
+    }
+    const timer = setTimeout(() => fail(`${ms} ms passed`), ms)
+    for (const p of processes) stops.push(p.watch(recheck))
+    recheck()
+  })
+}
+
+export { type Hooks, tmpDir } from '@corestore/test-helpers'
 
 /**
  * Make `dir` and everything in it read-only for the user a command then runs as: the modes are
