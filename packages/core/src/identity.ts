@@ -71,7 +71,8 @@ export class Identities {
  */
 class IdIndex {
   readonly #byBuffer = new WeakMap<Uint8Array, string>()
-  readonly #byString = new LRUCache<string, string>({ max: 16_384 })
+  // Bounded through maxSize, not max: lru-cache preallocates `max` slots, 400 KB before any core.
+  readonly #byString = new LRUCache<string, string>({ maxSize: 16_384, sizeCalculation: () => 1 })
 
   /**
    * The id of the core with this public key. The answer remembered for this very Buffer object is
