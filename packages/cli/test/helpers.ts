@@ -31,6 +31,8 @@ import { fileURLToPath } from 'node:url'
 /** The real binary, as `npm i -g` or `pnpm corestore` runs it. */
 export const BIN = fileURLToPath(new URL('../bin/corestore.js', import.meta.url))
 
+const AS_USER = fileURLToPath(new URL('fixtures/as-user.ts', import.meta.url))
+
 /** Run the sources through tsx: a stale dist/ must not decide whether the tests pass. */
 const ENV = { ...process.env, CORESTORE_FROM_SOURCE: '1' }
 
@@ -50,7 +52,13 @@ export interface User {
  * Run `corestore ...args` to the end; `input` is written to its standard input, `as` says as whom.
  */
 export function corestore(args: string[], opts: { input?: string; timeout?: number; as?: User } = {}): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, ...opts.as })
+  const { uid, gid } = opts.as ?? {}
+  // As another user, the code is loaded first and the user switched after (see fixtures/as-user.ts).
+  const argv =
+    uid === undefined
+      ? [BIN, ...args]
+      : ['--conditions=source', '--import', 'tsx', AS_USER, String(uid), String(gid ?? uid), ...args]
+  const child = spawn(process.execPath, argv, { env: ENV })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => {
