@@ -1,8 +1,10 @@
+/// <reference path="./untyped.d.ts" />
+
+import flat from 'flat-tree'
 import hypercore from 'hypercore'
 import bitfield from 'hypercore/lib/bitfield.js'
 import treeIndex from 'hypercore/lib/tree-index.js'
 import protocol from 'hypercore-protocol'
-import flat from 'flat-tree'
 import file from 'random-access-file'
 import memory from 'random-access-memory'
 import storage from 'random-access-storage'
