@@ -10,6 +10,7 @@ import type { StorageFactory } from '@corestore/engine'
 import type { discoveryKey, Keychain } from '@corestore/keychain'
 import type { Browser, Page } from 'playwright-core'
 import { createWebSocketStream, WebSocketServer } from 'ws'
+import { startBrowserExample } from '../../examples/browser/server.ts'
 import { fixture } from '../../packages/keychain/test/vectors.ts'
 import { type Bundle, bundle, hasChromium, launchChromium, pageWith, type Site, serve } from '../helpers/browser.ts'
 
@@ -279,6 +280,32 @@ describe('in Debian chromium', { skip: hasChromium ? false : 'no /usr/bin/chromi
       )
       await node.close()
       await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  test('examples/browser keeps its visits in IndexedDB across a reload and replicates with its Node server both ways', async () => {
+    const example = await startBrowserExample()
+    const tab = await browser.newPage()
+    const log = async (text: string) => {
+      await tab.locator('#log', { hasText: text }).waitFor({ timeout: 15_000 })
+      return (await tab.textContent('#log')) ?? ''
+    }
+    try {
+      await tab.goto(example.url, { timeout: 15_000 })
+      const first = await log('from node:')
+      assert.match(
+        first,
+        /my core {6}[0-9a-f]{64}: 1 visit\(s\), kept in IndexedDB\nfrom node: {3}hello from a Node store\n/,
+      )
+      assert.match(await within(15_000, 'the server reading the page core', example.received), /^visit at /)
+
+      await tab.reload({ timeout: 15_000 })
+      const again = await log('from node:')
+      assert.match(again, /: 2 visit\(s\), kept in IndexedDB/)
+      assert.equal(again.slice(0, 76), first.slice(0, 76), 'the same core after a reload')
+    } finally {
+      await tab.close()
+      await example.close()
     }
   })
 })
