@@ -11,6 +11,7 @@ export interface Manifest {
   version: string
   private?: boolean
   exports?: Record<string, Record<string, string>>
+  imports?: Record<string, Record<string, string | Record<string, string>>>
   types?: string
   bin?: Record<string, string>
   dependencies?: Record<string, string>

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { discoveryKey, Keychain } from '@corestore/keychain'
+import { build } from 'esbuild'
 import {
   binCommand,
   type ConsumerOptions,
@@ -92,6 +93,19 @@ describe('a registry install', { timeout: 300_000 }, () => {
         assert.match(conditions.default ?? '', /^\.\/dist\/.*\.js$/, `${manifest.name} ${entry}: default is built code`)
         assert.match(conditions.types ?? '', /^\.\/dist\/.*\.d\.ts$/, `${manifest.name} ${entry}: types are built`)
         for (const target of Object.values(conditions)) assert.ok(has(target), `${manifest.name} ships ${target}`)
+      }
+      // "#node" picks Node-only code: built code for Node and for everything else, sources under "source".
+      for (const [entry, conditions] of Object.entries(manifest.imports ?? {})) {
+        for (const condition of ['node', 'default']) {
+          const target = conditions[condition]
+          assert.match(
+            typeof target === 'string' ? target : '',
+            /^\.\/dist\/.*\.js$/,
+            `${manifest.name} ${entry}: ${condition}`,
+          )
+        }
+        const targets = Object.values(conditions).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))
+        for (const target of targets) assert.ok(has(target), `${manifest.name} ships ${target}`)
       }
       if (manifest.types) assert.ok(has(manifest.types), `${manifest.name} ships ${manifest.types}`)
       for (const target of Object.values(manifest.bin ?? {})) assert.ok(has(target), `${manifest.name} ships ${target}`)
@@ -182,6 +196,35 @@ describe('a registry install', { timeout: 300_000 }, () => {
         const ran = await replicateExample(project, ownDh)
         assert.equal(ran.code, 0, told(ran))
         assert.equal(ran.stdout, 'replicated: hello\nown dh: function\n')
+      })
+
+      test('the installed @corestore/core bundles for browsers with esbuild, no plugin, with noise-protocol 3.0.1 for the handshake', async (t) => {
+        const built = await build({
+          stdin: { contents: "export { default } from '@corestore/core'", resolveDir: dir },
+          absWorkingDir: dir,
+          bundle: true,
+          platform: 'browser',
+          format: 'esm',
+          write: false,
+          metafile: true,
+          logLevel: 'silent',
+          inject: [join(root, 'tests-e2e/browser/shim.js')],
+        })
+        const inputs = Object.keys(built.metafile.inputs)
+        assert.ok(
+          !inputs.some((input) => /\/(node|file-budget|noise|page-table-hook)\.js$|fs-native-extensions/.test(input)),
+        )
+        const noise = new Set<string>()
+        for (const input of inputs) {
+          const pkg = /^(.*node_modules\/noise-protocol)\//.exec(input)?.[1]
+          if (pkg) noise.add(JSON.parse(await readFile(join(dir, pkg, 'package.json'), 'utf8')).version)
+        }
+        t.diagnostic(`the bundle carries noise-protocol ${[...noise].join(', ')}`)
+        assert.deepEqual(
+          [...noise],
+          ['3.0.1'],
+          'only noise-protocol 3.0.1 makes the handshake hypercore-protocol 8 expects',
+        )
       })
 
       test('a CommonJS program written for corestore 5.8.2 runs with require("@corestore/core")', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { type RandomAccessStorage, randomAccessFile, type StorageCallback } from '@corestore/engine'
-import { CorestoreError } from '@corestore/errors'
+
+export { checkMaxOpenFiles } from './max-open-files.js'
 
 /** The budget when the process's descriptor limit cannot be read (not Linux). */
 const FALLBACK_MAX_OPEN_FILES = 512
@@ -19,18 +20,6 @@ export function defaultMaxOpenFiles(): number {
     // No /proc: keep the fallback.
   }
   return FALLBACK_MAX_OPEN_FILES
-}
-
-/**
- * Check the `maxOpenFiles` option: a positive integer, or `Infinity` for no budget.
- * @throws {CorestoreError} `INVALID_OPTION` naming `opts.maxOpenFiles`
- */
-export function checkMaxOpenFiles(value: unknown): number | undefined {
-  if (value === undefined) return undefined
-  if (value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && (value as number) > 0)) {
-    return value as number
-  }
-  throw CorestoreError.invalidOption('opts.maxOpenFiles', `a positive integer or Infinity, not ${String(value)}`)
 }
 
 /**

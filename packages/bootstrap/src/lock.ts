@@ -1,18 +1,9 @@
-import { closeSync, constants, open } from 'node:fs'
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
 import { CorestoreError } from '@corestore/errors'
+import { closeSync, constants, join, open, tryLock } from '#node'
 import { makeDirectory, type Storage } from './storage.js'
 
 /** The file whose lock marks a directory store as open. corestore 5 ignores it. */
 export const LOCK_FILE = 'LOCK'
-
-interface NativeLocks {
-  tryLock(fd: number, opts?: { shared?: boolean }): boolean
-}
-
-const require = createRequire(import.meta.url)
-const locks = require('fs-native-extensions') as NativeLocks
 
 export interface StoreLock {
   release(): Promise<void>
@@ -50,7 +41,7 @@ export async function lockStore(storage: Storage): Promise<StoreLock | null> {
   })
   let locked = false
   try {
-    locked = locks.tryLock(fd)
+    locked = tryLock(fd)
   } finally {
     if (!locked) closeSync(fd)
   }

@@ -1,7 +1,6 @@
-import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
+import { fs, join } from '#node'
 import type { Storage } from './storage.js'
 
 /** One file of a store, opened for reading only: on a directory nothing is created, not even the file. */

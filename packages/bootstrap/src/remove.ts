@@ -1,7 +1,6 @@
-import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
+import { fs, join } from '#node'
 import { coreDirectory, coreParents, corePath } from './layout.js'
 import type { Storage } from './storage.js'
 

@@ -1,7 +1,8 @@
-import { promises as fs } from 'node:fs'
-import { type RandomAccessStorage, randomAccessFile, type StorageFactory } from '@corestore/engine'
+import type { RandomAccessStorage, StorageFactory } from '@corestore/engine'
 import { CorestoreError, describe } from '@corestore/errors'
-import { checkMaxOpenFiles, defaultMaxOpenFiles, FileBudget } from './file-budget.js'
+import { directoryStorage, fs } from '#node'
+import type { FileBudget } from './file-budget.js'
+import { checkMaxOpenFiles } from './max-open-files.js'
 
 /** What `new Corestore(storage)` accepts: a directory path, or a function from a file path to a storage. */
 export type StorageInput = string | StorageFactory
@@ -24,26 +25,22 @@ export interface StorageOptions {
   maxOpenFiles?: number | undefined
 }
 
-function maxOpenFilesOf(opts: unknown): number {
+/** The checked `maxOpenFiles` option; `undefined` (the platform's default) when not given. */
+function maxOpenFilesOf(opts: unknown): number | undefined {
   const given = typeof opts === 'object' && opts !== null ? (opts as StorageOptions).maxOpenFiles : undefined
-  return checkMaxOpenFiles(given) ?? defaultMaxOpenFiles()
+  return checkMaxOpenFiles(given)
 }
 
 /**
  * Normalise the `storage` argument as corestore 5 takes it. A directory store's files are opened
  * within a descriptor budget (`opts.maxOpenFiles`, see `FileBudget`).
- * @throws {CorestoreError} `INVALID_STORAGE` for anything but a non-empty string or a function;
+ * @throws {CorestoreError} `INVALID_STORAGE` for anything but a non-empty string or a function, and
+ *   for a string outside Node (a browser has no directories);
  *   `INVALID_OPTION` for a `maxOpenFiles` that is not a positive integer or `Infinity`
  */
 export function openStorage(storage: unknown, opts?: StorageOptions | null): Storage {
   if (typeof storage === 'string' && storage.length > 0) {
-    const directory = storage
-    const max = maxOpenFilesOf(opts)
-    if (max === Number.POSITIVE_INFINITY) {
-      return { directory, budget: null, file: (path) => randomAccessFile(path, { directory }) }
-    }
-    const budget = new FileBudget(max)
-    return { directory, budget, file: (path) => budget.file(path, directory) }
+    return directoryStorage(storage, maxOpenFilesOf(opts))
   }
   if (typeof storage === 'function') {
     const factory = storage as StorageFactory

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events'
+import { EventEmitter } from 'events'
 import { LRUCache } from 'lru-cache'
 import type { CacheEntry, CoreCache, EvictListener } from './types.js'
 

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events'
 import { openStorage, type StorageInput, type StoredCore } from '@corestore/bootstrap'
 import type { CoreCache } from '@corestore/cache'
 import { type Callback, engine, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
@@ -7,6 +6,7 @@ import { parseKey } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
 import { childName, defaultOptions, Holdings, listedNamespace, ROOT_NAME, viewNameOf } from '@corestore/namespace'
 import { parseReplicateArguments } from '@corestore/replicator'
+import { EventEmitter } from 'events'
 import type { CorestoreInner } from './inner.js'
 import {
   type CorestoreOptions,

@@ -1,38 +1,13 @@
-import { createRequire } from 'node:module'
-import type {
-  Hypercore,
-  HypercoreConstructor,
-  HypercoreOptions,
-  ProtocolOptions,
-  ProtocolStream,
-} from './hypercore-types.js'
-import { withKnownGoodNoise } from './noise.js'
-import { withPageTables } from './page-table-hook.js'
+import { modules } from '#node'
+import type { Hypercore, HypercoreOptions, ProtocolOptions, ProtocolStream } from './hypercore-types.js'
 import { withPromises } from './promise-core.js'
-import type { RandomAccessStorage, StorageFactory, StorageHandlers } from './storage-types.js'
+import type { StorageFactory } from './storage-types.js'
 
-// The engine packages are CommonJS without types: load them once, here, and give them their types.
-const require = createRequire(import.meta.url)
-
-interface ProtocolConstructor {
-  new (isInitiator: boolean, opts?: ProtocolOptions): ProtocolStream
-  isProtocolStream(value: unknown): boolean
-  keyPair(seed?: Buffer): { publicKey: Buffer; secretKey: Buffer }
-}
-
-type StorageClass = new (handlers?: StorageHandlers) => RandomAccessStorage
-type FileStorage = (filename: string, opts?: { directory?: string; truncate?: boolean }) => RandomAccessStorage
-type MemoryStorage = (name?: string) => RandomAccessStorage
-
-// Both load hypercore-protocol 8's Noise handshake, which needs noise-protocol 3.0.1 (see noise.ts);
-// hypercore's bitfields get page tables that grow on demand (see page-table-hook.ts).
+// `#node` loads the engine packages: in Node with the noise-protocol and page-table hooks (node.ts),
+// elsewhere by static imports a bundler can follow (browser.ts).
 /** The engine's hypercore 9: its callback API only. */
-export const [bareHypercore, HypercoreProtocol] = withKnownGoodNoise(() =>
-  withPageTables(() => [
-    require('hypercore') as HypercoreConstructor,
-    require('hypercore-protocol') as ProtocolConstructor,
-  ]),
-)
+export const bareHypercore = modules.hypercore
+export const HypercoreProtocol = modules.protocol
 
 /** A hypercore 9 core whose methods also return promises when called without a callback. */
 export function createHypercore<Block = Buffer>(
@@ -42,9 +17,9 @@ export function createHypercore<Block = Buffer>(
 ): Hypercore<Block> {
   return withPromises<Block>(bareHypercore(storage, key, opts))
 }
-export const RandomAccessStorageClass = require('random-access-storage') as StorageClass
-export const randomAccessFile = require('random-access-file') as FileStorage
-export const randomAccessMemory = require('random-access-memory') as MemoryStorage
+export const RandomAccessStorageClass = modules.storage
+export const randomAccessFile = modules.file
+export const randomAccessMemory = modules.memory
 
 export function createProtocolStream(isInitiator: boolean, opts?: ProtocolOptions): ProtocolStream {
   return new HypercoreProtocol(isInitiator, opts)

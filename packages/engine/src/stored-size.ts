@@ -1,16 +1,10 @@
-import { createRequire } from 'node:module'
+import { modules } from '#node'
 
 // hypercore 9's own in-memory structures, so that a length read from the files is the one hypercore
 // itself computes when it opens the core. They only parse buffers: nothing here touches a file.
-const require = createRequire(import.meta.url)
-const hypercoreRequire = createRequire(require.resolve('hypercore'))
-
-type BitfieldConstructor = (pageSize: number, pages: Buffer[]) => { tree: unknown }
-type TreeIndexConstructor = (bits: unknown) => { blocks(): number }
-
-const createBitfield = require('hypercore/lib/bitfield') as BitfieldConstructor
-const createTreeIndex = require('hypercore/lib/tree-index') as TreeIndexConstructor
-const flat = hypercoreRequire('flat-tree') as { fullRoots(index: number): number[] }
+const createBitfield = modules.bitfield
+const createTreeIndex = modules.treeIndex
+const flat = modules.flat
 
 /** Every hypercore 9 file (`bitfield`, `tree`, `signatures`) starts with a 32-byte header. */
 const HEADER_SIZE = 32

@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module'
+/// <reference path="./untyped.d.ts" />
+import sodiumUniversal from 'sodium-universal'
 
 /** The few sodium-universal functions the keychain uses (the package ships no types). */
 interface Sodium {
@@ -7,6 +8,6 @@ interface Sodium {
   randombytes_buf(out: Uint8Array): void
 }
 
-const require = createRequire(import.meta.url)
-
-export const sodium = require('sodium-universal') as Sodium
+// A static import: Node loads sodium-native through it, and a bundler follows it to sodium-universal's
+// browser mapping (sodium-javascript).
+export const sodium = sodiumUniversal as Sodium
