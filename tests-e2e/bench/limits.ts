@@ -20,14 +20,7 @@ const { engine } = await import('@corestore/engine')
 const { bareCore, openStore } = await import('./impls.ts')
 type Hypercore = import('@corestore/engine').CallbackHypercore
 
-const gc = (globalThis as { gc?: () => void }).gc
-if (!gc) throw new Error('run with --expose-gc')
-const memory = () => {
-  gc()
-  gc()
-  const m = process.memoryUsage()
-  return { rss: m.rss, heap: m.heapUsed }
-}
+const { memoryAfterGc: memory } = await import('./scenarios.ts')
 
 /** Open descriptors, or `null` when the process has none left to list them with. */
 function descriptors(): number | null {

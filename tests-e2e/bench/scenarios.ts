@@ -267,14 +267,7 @@ export const scenarios: Record<string, Scenario> = {
 
   /** RSS and heap per open core: `n` cores opened in memory, measured after a full GC. */
   async memory(impl, n) {
-    const gc = (globalThis as { gc?: () => void }).gc
-    if (!gc) throw new Error('run with --expose-gc')
-    const measure = () => {
-      gc()
-      gc()
-      const m = process.memoryUsage()
-      return { rss: m.rss, heap: m.heapUsed }
-    }
+    const measure = memoryAfterGc
     let s: StoreLike | null = null
     if (impl !== 'bare') s = await store(impl, randomAccessMemory)
     const before = measure()
@@ -291,6 +284,16 @@ export const scenarios: Record<string, Scenario> = {
     else await closeAll(cores)
     return { ms, ops: n, extra }
   },
+}
+
+/** RSS and heap in use after two full collections (the process must run with --expose-gc). */
+export function memoryAfterGc(): { rss: number; heap: number } {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (!gc) throw new Error('run with --expose-gc')
+  gc()
+  gc()
+  const m = process.memoryUsage()
+  return { rss: m.rss, heap: m.heapUsed }
 }
 
 /** How the store's own costs grow with the number of open cores (ours and 5.8.2 only). */

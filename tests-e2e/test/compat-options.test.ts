@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import { Corestore, type CorestoreOptions, type GetInput } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
-import { opened } from '@corestore/test-helpers'
+import { FALSY_STORE_OPTIONS, opened } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 /** What a program sees of `get()` / `default()` / `namespace()`, on either store. */
@@ -142,12 +142,8 @@ for (const [label, name] of [
   })
 }
 
-for (const [label, opts] of [
-  ['cacheSize: 0', { cacheSize: 0 }],
-  ['cacheSize: null', { cacheSize: null }],
-  ['masterKey: null', { masterKey: null }],
-  ["masterKey: ''", { masterKey: '' }],
-] as [string, CorestoreOptions][]) {
+for (const [label, given] of FALSY_STORE_OPTIONS) {
+  const opts = given as CorestoreOptions
   test(`new Corestore(storage, { ${label} }) opens with the default, as corestore 5.8.2 does`, async (t) => {
     const [ours, legacy] = await Promise.all([
       opened(t, new Corestore(randomAccessMemory, opts)),

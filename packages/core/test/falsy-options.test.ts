@@ -4,6 +4,7 @@ import type { TwoTierCache } from '@corestore/cache'
 import { type CorestoreOptions, type GetInput, isCorestoreError } from '@corestore/core'
 import { engine, type Hypercore } from '@corestore/engine'
 import { Keychain } from '@corestore/keychain'
+import { FALSY_STORE_OPTIONS } from '@corestore/test-helpers'
 import { memoryStore } from './helpers.ts'
 
 // corestore 5 tests its options for truth, so an RPC layer's `{ key: null, name: '' }` (protobuf's
@@ -111,12 +112,8 @@ test('default: true still needs a name, and truthy bad values are still refused'
   assert.throws(() => store.default(7 as unknown as string), refused('INVALID_OPTION', /opts/))
 })
 
-for (const [label, opts] of [
-  ['cacheSize: 0', { cacheSize: 0 }],
-  ['cacheSize: null', { cacheSize: null }],
-  ['masterKey: null', { masterKey: null }],
-  ["masterKey: ''", { masterKey: '' }],
-] as [string, CorestoreOptions][]) {
+for (const [label, given] of FALSY_STORE_OPTIONS) {
+  const opts = given as CorestoreOptions
   test(`new Corestore with ${label} takes the default, as corestore 5 does`, async (t) => {
     const store = await memoryStore(t, opts)
     assert.equal((store.cache as TwoTierCache<Hypercore>).maxSize, 1000)

@@ -1,7 +1,7 @@
 export { appendAll, readAll } from './blocks.ts'
 export { openBelow, openFds, sampling } from './resources.ts'
 export { type Entry, EXACT, type SnapshotOptions, snapshot } from './snapshot.ts'
-export { opened, type Resource, withStore } from './stores.ts'
+export { FALSY_STORE_OPTIONS, opened, type Resource, withStore } from './stores.ts'
 export { link } from './streams.ts'
 export { type Hooks, tmpDir } from './tmp-dir.ts'
 export { closedEvent, until, within } from './waiting.ts'

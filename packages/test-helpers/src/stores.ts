@@ -25,3 +25,11 @@ export async function withStore<S extends Resource, T>(store: S, use: (store: S)
     await store.close()
   }
 }
+
+/** Store options corestore 5.8.2 reads with `||`: each falsy value means "the default". */
+export const FALSY_STORE_OPTIONS: readonly (readonly [label: string, opts: Record<string, unknown>])[] = [
+  ['cacheSize: 0', { cacheSize: 0 }],
+  ['cacheSize: null', { cacheSize: null }],
+  ['masterKey: null', { masterKey: null }],
+  ["masterKey: ''", { masterKey: '' }],
+]
