@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict'
+import { EventEmitter } from 'node:events'
+import { stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { closedEvent, EXACT, snapshot, tmpDir, until, within } from '../src/index.ts'
+
+test('tmpDir gives a fresh folder and removes it when the test ends', async () => {
+  let dir = ''
+  const hooks: (() => unknown)[] = []
+  dir = await tmpDir({ after: (fn) => hooks.push(fn) })
+  assert.ok((await stat(dir)).isDirectory())
+  for (const fn of hooks) await fn()
+  await assert.rejects(stat(dir), { code: 'ENOENT' })
+})
+
+test('a snapshot tells a rewrite of the same size apart only when asked to hash, and honours ignore', async (t) => {
+  const dir = await tmpDir(t)
+  await writeFile(join(dir, 'a'), 'one')
+  await writeFile(join(dir, 'LOCK'), '')
+  const sizes = await snapshot(dir, { ignore: ['LOCK'] })
+  const exact = await snapshot(dir, EXACT)
+  assert.deepEqual([...sizes.keys()], ['a'])
+  await writeFile(join(dir, 'a'), 'two')
+  assert.deepEqual(await snapshot(dir, { ignore: ['LOCK'] }), sizes, 'same sizes')
+  assert.notDeepEqual(await snapshot(dir, EXACT), exact, 'the hash shows the rewrite')
+})
+
+test('within passes a settled value on and names what it waited for when it times out', async () => {
+  assert.equal(await within(Promise.resolve(7), 'seven'), 7)
+  await assert.rejects(within(new Promise(() => {}), 'a reply', 10), /still waiting for a reply after 10 ms/)
+})
+
+test('until waits for a condition and names it when it never holds', async () => {
+  let ready = false
+  setImmediate(() => {
+    ready = true
+  })
+  await until(() => ready, 'ready')
+  await assert.rejects(
+    until(() => false, 'the impossible', 30),
+    /waiting until the impossible/,
+  )
+})
+
+test('closedEvent resolves on close, or at once for what is closed already', async () => {
+  const open = Object.assign(new EventEmitter(), { closed: false })
+  const waiting = closedEvent(open)
+  open.emit('close')
+  await waiting
+  await closedEvent(Object.assign(new EventEmitter(), { closed: true }))
+})
