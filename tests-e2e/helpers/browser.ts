@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
 import { type Browser, chromium } from 'playwright-core'
+import { requestPath } from './registry.ts'
 
 /** Debian's chromium: `.ci/run` installs it when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -56,7 +57,7 @@ export interface Site {
 /** Serve `files` (path → body) from 127.0.0.1; anything else is 404. */
 export async function serve(files: Record<string, { type: string; body: string }>): Promise<Site> {
   const server = createServer((req, res) => {
-    const file = files[new URL(req.url ?? '/', 'http://127.0.0.1').pathname]
+    const file = files[requestPath(req)]
     if (!file) {
       res.writeHead(404).end()
       return

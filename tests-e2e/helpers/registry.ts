@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { basename } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -64,6 +64,14 @@ export interface LocalRegistry {
 }
 
 /**
+ * The path an HTTP request asks for, decoded: a route of these test servers (a package name, a page),
+ * never a file on disk, so no file-URL conversion applies.
+ */
+export function requestPath(req: IncomingMessage): string {
+  return decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
+}
+
+/**
  * An npm registry on 127.0.0.1 serving these tarballs and nothing else: a consumer that points the
  * packages' scope at it installs them exactly as it would once they are published, with every other
  * package coming from its usual registry.
@@ -71,7 +79,7 @@ export interface LocalRegistry {
 export async function serveRegistry(packages: Packed[]): Promise<LocalRegistry> {
   const byName = new Map(packages.map((pkg) => [pkg.manifest.name, pkg]))
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1))
+    const path = requestPath(req).slice(1)
     const tarball = packages.find((pkg) => path === `-/${basename(pkg.file)}`)
     if (tarball) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball.bytes)

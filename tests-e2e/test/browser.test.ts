@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test'
 import { Corestore, type CorestoreError, type ProtocolStream, randomAccessMemory } from '@corestore/core'
 import type { StorageFactory } from '@corestore/engine'
 import type { discoveryKey, Keychain } from '@corestore/keychain'
+import { within as sharedWithin } from '@corestore/test-helpers'
 import type { Browser, Page } from 'playwright-core'
 import { createWebSocketStream, WebSocketServer } from 'ws'
 import { startBrowserExample } from '../../examples/browser/server.ts'
@@ -28,18 +29,8 @@ declare global {
   var replicating: Corestore | undefined
 }
 
-/** `promise`, or a failure naming `what` after `ms`: no wait in these tests is unbounded. */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
+/** The shared `within`, with the bound first: every wait here reads "at most ms, for what". */
+const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => sharedWithin(promise, what, ms)
 
 const NODE_ONLY = [
   /packages\/engine\/(dist|src)\/(node|noise|page-table-hook)\.[jt]s$/,

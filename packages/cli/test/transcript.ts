@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { type Hooks, Running } from './helpers.ts'
 
 /** One command of a console transcript, and the lines shown after it. */
@@ -20,9 +21,9 @@ export interface Step {
 export async function readTranscript(file: URL, heading: string): Promise<Step[]> {
   const lines = (await readFile(file, 'utf8')).split('\n')
   const at = lines.indexOf(heading)
-  if (at === -1) throw new Error(`${file.pathname} has no line ${heading}`)
+  if (at === -1) throw new Error(`${fileURLToPath(file)} has no line ${heading}`)
   const block = /^```console\n([\s\S]*?)^```$/m.exec(lines.slice(at).join('\n'))?.[1]
-  if (block === undefined) throw new Error(`${file.pathname} has no console block after ${heading}`)
+  if (block === undefined) throw new Error(`${fileURLToPath(file)} has no console block after ${heading}`)
   const steps: { line: string; words: string[]; background: boolean; output: string[] }[] = []
   for (const line of block.trimEnd().split('\n')) {
     if (line.startsWith('$ ')) {
