@@ -203,16 +203,16 @@ export class SharedStore {
    * core is closed first, a held one refused. @throws {CorestoreError} `CORE_IN_USE`, `CORE_NOT_FOUND`, `STORAGE_ERROR`
    */
   async purge(key: Buffer): Promise<void> {
-    const asDiscoveryKey = this.cache.has(key.toString('hex')) || (await hasStoredCore(this.storage, key))
-    const dk = asDiscoveryKey ? key : discoveryKey(key)
+    // Found loaded or stored as a discovery key, it is one (and exists); otherwise it is a public key.
+    const known = this.cache.has(key.toString('hex')) || (await hasStoredCore(this.storage, key))
+    const dk = known ? key : discoveryKey(key)
     const id = dk.toString('hex')
-    if (this.cache.refs(id) > 0) {
-      throw CorestoreError.coreInUse(id, 'is held by a view: close the view (or the store) first')
-    }
+    if (this.cache.refs(id) > 0) throw CorestoreError.coreInUse(id, 'is held by a view: close it (or the store) first')
     if (this.#purging.has(id)) throw CorestoreError.coreInUse(id, 'is being purged already')
     this.#purging.add(id)
     try {
-      if (!this.cache.has(id) && !(await hasStoredCore(this.storage, dk))) throw CorestoreError.coreNotFound(id)
+      if (!known && !this.cache.has(id) && !(await hasStoredCore(this.storage, dk)))
+        throw CorestoreError.coreNotFound(id)
       const passive = this.cache.get(id)
       if (passive) {
         // Out of the cache first, so that no get() hands out the core while it closes.
