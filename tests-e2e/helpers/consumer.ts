@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { delimiter, join } from 'node:path'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { delimiter, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Packed } from './registry.ts'
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -53,12 +54,18 @@ export interface ConsumerOptions {
   registry: string
   /** pnpm's content-addressed store, shared with the workspace so installs link what it already has. */
   storeDir: string
+  /**
+   * pnpm's metadata cache for this run alone: pnpm files what a registry sent under its host and
+   * port, so a port used by an earlier run would otherwise hand back that run's packages.
+   */
+  cacheDir: string
 }
 
 /**
  * An empty project in `dir` that installs `specs` with `pm`: a package.json with nothing but a name
  * (no overrides, no resolutions), and an .npmrc naming the `@corestore` scope's registry.
- * Cached metadata is used as is (`--prefer-offline`): npm's own cache and the workspace's pnpm store.
+ * Cached metadata is used as is (`--prefer-offline`): npm's own cache and the workspace's pnpm store;
+ * the local registry makes sure none of it stands in for the packages packed in this run.
  */
 export async function install(pm: PackageManager, dir: string, specs: string[], opts: ConsumerOptions): Promise<Ran> {
   await mkdir(dir, { recursive: true })
@@ -67,7 +74,7 @@ export async function install(pm: PackageManager, dir: string, specs: string[], 
   const args =
     pm === 'npm'
       ? ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs]
-      : ['add', '--prefer-offline', `--store-dir=${opts.storeDir}`, ...specs]
+      : ['add', '--prefer-offline', `--store-dir=${opts.storeDir}`, `--cache-dir=${opts.cacheDir}`, ...specs]
   return run(pm, args, dir, 180_000)
 }
 
@@ -83,4 +90,36 @@ export async function readmeExample(file: string, heading: string): Promise<stri
   const block = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(text.slice(start))
   if (!block?.[1]) throw new Error(`${file} has no \`\`\`ts block under "${heading}"`)
   return block[1]
+}
+
+/**
+ * Every installed copy of a packed package in the project in `dir` (npm's node_modules/<name>, pnpm's
+ * node_modules/.pnpm/<name>@<version>…), each with the files whose bytes are not the tarball's.
+ */
+export async function installedCopies(
+  dir: string,
+  packed: Packed[],
+): Promise<{ name: string; path: string; differing: string[] }[]> {
+  const modules = join(dir, 'node_modules')
+  const virtual = await readdir(join(modules, '.pnpm')).catch(() => [] as string[])
+  const out: { name: string; path: string; differing: string[] }[] = []
+  for (const { manifest, contents } of packed) {
+    const id = `${manifest.name.replace('/', '+')}@${manifest.version}`
+    const candidates = [
+      join(modules, manifest.name),
+      ...virtual
+        .filter((entry) => entry === id || entry.startsWith(`${id}_`))
+        .map((entry) => join(modules, '.pnpm', entry, 'node_modules', manifest.name)),
+    ]
+    for (const path of candidates) {
+      if ((await readFile(join(path, 'package.json')).catch(() => null)) === null) continue
+      const differing: string[] = []
+      for (const [file, bytes] of contents) {
+        const installed = await readFile(join(path, file)).catch(() => null)
+        if (!installed?.equals(bytes)) differing.push(file)
+      }
+      out.push({ name: manifest.name, path: relative(dir, path), differing })
+    }
+  }
+  return out
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -20,11 +20,13 @@ export interface Manifest {
   optionalDependencies?: Record<string, string>
 }
 
-/** A tarball made by `pnpm pack`: its manifest and the paths it holds (without the `package/` prefix). */
+/** A tarball made by `pnpm pack`: its manifest and the files it holds (paths without the `package/` prefix). */
 export interface Packed {
   file: string
   manifest: Manifest
   files: string[]
+  /** Each file's bytes, by path. */
+  contents: Map<string, Buffer>
   bytes: Buffer
 }
 
@@ -46,7 +48,13 @@ export async function readPacked(file: string): Promise<Packed> {
   }
   const json = entries.get('package.json')
   if (!json) throw new Error(`${file} has no package/package.json`)
-  return { file, manifest: JSON.parse(json.toString()) as Manifest, files: [...entries.keys()], bytes }
+  return {
+    file,
+    manifest: JSON.parse(json.toString()) as Manifest,
+    files: [...entries.keys()],
+    contents: entries,
+    bytes,
+  }
 }
 
 function field(header: Buffer, start: number, length: number): string {
@@ -75,25 +83,34 @@ export function requestPath(req: IncomingMessage): string {
  * An npm registry on 127.0.0.1 serving these tarballs and nothing else: a consumer that points the
  * packages' scope at it installs them exactly as it would once they are published, with every other
  * package coming from its usual registry.
+ *
+ * Every run packs the same name@version with new contents, and installers keep what registries sent:
+ * npm by URL, pnpm by host and port, both used as is under `--prefer-offline`. A port the kernel hands
+ * out again would then install an earlier run's tarballs. So the registry lives under a path no run
+ * has used before, says `no-store`, and consumers give pnpm a metadata cache of the run's own
+ * (`ConsumerOptions.cacheDir`).
  */
-export async function serveRegistry(packages: Packed[]): Promise<LocalRegistry> {
+export async function serveRegistry(packages: Packed[], port = 0): Promise<LocalRegistry> {
   const byName = new Map(packages.map((pkg) => [pkg.manifest.name, pkg]))
+  const base = `/run-${randomBytes(8).toString('hex')}/`
+  const headers = (type: string) => ({ 'content-type': type, 'cache-control': 'no-store' })
   const server = createServer((req, res) => {
-    const path = requestPath(req).slice(1)
+    const full = requestPath(req)
+    const path = full.startsWith(base) ? full.slice(base.length) : null
     const tarball = packages.find((pkg) => path === `-/${basename(pkg.file)}`)
     if (tarball) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball.bytes)
+      res.writeHead(200, headers('application/octet-stream')).end(tarball.bytes)
       return
     }
-    const pkg = byName.get(path)
+    const pkg = path === null ? undefined : byName.get(path)
     if (!pkg) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}')
+      res.writeHead(404, headers('application/json')).end('{"error":"not found"}')
       return
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument(pkg, url)))
+    res.writeHead(200, headers('application/json')).end(JSON.stringify(packument(pkg, url)))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${base}`
   return {
     url,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -12,6 +12,8 @@ import {
   binCommand,
   type ConsumerOptions,
   install,
+  installedCopies,
+  type PackageManager,
   type Ran,
   readmeExample,
   root,
@@ -30,6 +32,26 @@ function spec(name: string): string {
   const pkg = packed.find((p) => p.manifest.name === name)
   assert.ok(pkg, `${name} was packed`)
   return `${name}@${pkg.manifest.version}`
+}
+
+/**
+ * Install `specs` into a new project in `dir` with `pm`, and check that every @corestore package it
+ * holds is byte for byte what this run packed: never an earlier run's tarball from an installer's cache.
+ */
+async function installPacked(pm: PackageManager, dir: string, specs: string[]): Promise<void> {
+  const installed = await install(pm, dir, specs, consumer)
+  assert.equal(installed.code, 0, told(installed))
+  const copies = await installedCopies(dir, packed)
+  for (const wanted of specs.filter((s) => s.startsWith('@corestore/'))) {
+    const name = wanted.slice(0, wanted.lastIndexOf('@'))
+    assert.ok(
+      copies.some((copy) => copy.name === name),
+      `${pm} installed ${wanted}`,
+    )
+  }
+  for (const copy of copies) {
+    assert.deepEqual(copy.differing, [], `${pm}'s ${copy.path} is the tarball packed in this run`)
+  }
 }
 
 /** The folders under packages/ whose package is published: the private ones (test helpers) are not. */
@@ -72,7 +94,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
       packed = await Promise.all((await readdir(tarballs)).map((file) => readPacked(join(tarballs, file))))
       registry = await serveRegistry(packed)
       const store = await run('pnpm', ['store', 'path'], root)
-      consumer = { registry: registry.url, storeDir: store.stdout.trim() }
+      consumer = { registry: registry.url, storeDir: store.stdout.trim(), cacheDir: join(work, 'pnpm-cache') }
     },
     { timeout: 120_000 },
   )
@@ -131,8 +153,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
             `typescript@${TYPESCRIPT}`,
             '@types/node@^20',
           ]
-          const installed = await install(pm, dir, specs, consumer)
-          assert.equal(installed.code, 0, told(installed))
+          await installPacked(pm, dir, specs)
         },
         { timeout: 180_000 },
       )
@@ -181,8 +202,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
       test('a project already on noise-protocol 3.0.2 adds @corestore/core: it replicates, and the project keeps its 3.0.2', async (t) => {
         const project = join(work, `${pm}-noise-3.0.2`)
         const specs = ['noise-protocol@3.0.2', spec('@corestore/core'), 'random-access-memory@^3']
-        const installed = await install(pm, project, specs, consumer)
-        assert.equal(installed.code, 0, told(installed))
+        await installPacked(pm, project, specs)
         const versions = await noiseVersions(project)
         t.diagnostic(versions)
         assert.match(
@@ -262,8 +282,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
 
       test("the keychain installs alone, with no other corestore package, and recomputes a store's keys", async () => {
         const alone = join(work, `${pm}-keychain`)
-        const installed = await install(pm, alone, [spec('@corestore/keychain')], consumer)
-        assert.equal(installed.code, 0, told(installed))
+        await installPacked(pm, alone, [spec('@corestore/keychain')])
         assert.deepEqual(await readdir(join(alone, 'node_modules/@corestore')), ['keychain'])
 
         const masterKey = Buffer.alloc(32, 7)
