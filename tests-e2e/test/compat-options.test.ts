@@ -72,6 +72,15 @@ const getForms: [string, Form][] = [
   ['{ key: 5 }', () => ({ key: 5 })],
   ['{ name: 5 }', () => ({ name: 5 })],
   ['a hex key', (k) => hex(k)],
+  // Keys as programs read them from a file, a prompt or a drive URL: 5.8.2 takes the first run of
+  // 64 hex characters in a `{ key }` string (dat-encoding), and a leading one in a key string.
+  ['a hex key and a newline', (k) => `${hex(k)}\n`],
+  ['an upper-case hex key', (k) => hex(k).toUpperCase()],
+  ["{ key: '<hex>\\n' }", (k) => ({ key: `${hex(k)}\n` })],
+  ["{ key: ' <hex> ' }", (k) => ({ key: ` ${hex(k)} ` })],
+  ["{ key: 'hyper://<hex>+5' }", (k) => ({ key: `hyper://${hex(k)}+5` })],
+  ["{ key: 'dat://<hex>+5/a.txt' }", (k) => ({ key: `dat://${hex(k)}+5/a.txt` })],
+  ["{ discoveryKey: '<hex>\\r\\n' }", (k) => ({ discoveryKey: `${(k.discoveryKey as Buffer).toString('hex')}\r\n` })],
 ]
 
 for (const [label, form] of getForms) {
