@@ -167,3 +167,13 @@ for (const [label, given] of FALSY_STORE_OPTIONS) {
     }
   })
 }
+
+test('isLoaded() before ready() is false, as in corestore 5.8.2 (nothing is loaded yet)', async (t) => {
+  const key = Buffer.alloc(32, 7)
+  for (const store of [new Corestore(randomAccessMemory), new LegacyCorestore(randomAccessMemory)]) {
+    for (const form of [key, key.toString('hex'), { key }, { discoveryKey: key }]) {
+      assert.equal(store.isLoaded(form), false)
+    }
+    await opened(t, store)
+  }
+})

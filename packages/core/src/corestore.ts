@@ -229,14 +229,14 @@ export class Corestore extends EventEmitter {
     return this.#holdings.toMap()
   }
 
-  /** Whether the core `opts` names is open in the store (held or passive). */
+  /** Whether the core `opts` names is open in the store (held or passive); before `ready()` none is. */
   isLoaded(opts?: GetInput): boolean {
-    return this.#shared.cache.has(this.#idOf(opts))
+    return this.#shared.isLoaded(parseGetInput(opts).request, false)
   }
 
   /** Whether the core `opts` names is held by some view (active), rather than open only for peers. */
   isExternal(opts?: GetInput): boolean {
-    return this.#shared.cache.refs(this.#idOf(opts)) > 0
+    return this.#shared.isLoaded(parseGetInput(opts).request, true)
   }
 
   /**
@@ -267,11 +267,6 @@ export class Corestore extends EventEmitter {
   /** A view of this store named `name` in full (namespace() composes it; namespaceOf() reads it). */
   #view(name: string): Corestore {
     return new Corestore(this.storage, {}, { shared: this.#shared, parent: this, name })
-  }
-
-  #idOf(opts: GetInput): string {
-    if (!this.#shared.opened) throw CorestoreError.notReady('isLoaded')
-    return this.#shared.idOf(parseGetInput(opts).request)
   }
 
   #guard(method: string, needsOpen = true): void {

@@ -124,6 +124,12 @@ export class SharedStore {
     return this.#requireIdentities().idOf(request)
   }
 
+  /** Whether the core a request names is open (`held`: held by a view). Before `open()` none is, as in 5.8.2. */
+  isLoaded(request: CoreRequest, held: boolean): boolean {
+    const id = this.#identities?.idOf(request)
+    return id !== undefined && (held ? this.cache.refs(id) > 0 : this.cache.has(id))
+  }
+
   /** The loaded core a request names, or a newly opened one (passive until a view holds it). */
   get(request: CoreRequest, options: GetOptions): { id: string; core: Hypercore } {
     const identities = this.#requireIdentities()
