@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import { Corestore, type CorestoreOptions, type GetInput } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
-import { FALSY_STORE_OPTIONS, opened } from '@corestore/test-helpers'
+import { FALSY_STORE_OPTIONS, opened, tmpDir, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 /** What a program sees of `get()` / `default()` / `namespace()`, on either store. */
@@ -176,4 +176,28 @@ test('isLoaded() before ready() is false, as in corestore 5.8.2 (nothing is load
     }
     await opened(t, store)
   }
+})
+
+test('new Corestore(storage, { name }) names the root view: its default() and namespaces, as in corestore 5.8.2', async (t) => {
+  const dir = await tmpDir(t)
+  interface Named {
+    readonly name: string
+    default(): Hypercore
+    get(opts: { name: string }): Hypercore
+    namespace(name: string): { readonly name: string; default(): Hypercore }
+  }
+  const views = async (store: LegacyCorestore | Corestore) => {
+    const named = store as unknown as Named
+    const root = named.default()
+    const child = named.namespace('x')
+    const cores = [root, child.default()]
+    await Promise.all(cores.map((c) => engine.ready(c)))
+    assert.equal(root, named.get({ name: 'app' }))
+    assert.equal(root.writable, true)
+    return { names: [named.name, child.name], keys: cores.map(hex) }
+  }
+  const theirs = await withStore(new LegacyCorestore(dir, { name: 'app' }), views)
+  assert.deepEqual(theirs.names, ['app', 'app:x'])
+  // The same directory, so the same master key: the same default keys, writable.
+  assert.deepEqual(await withStore(new Corestore(dir, { name: 'app' }), views), theirs)
 })

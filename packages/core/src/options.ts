@@ -11,6 +11,8 @@ import { assertMasterKey, checkName, findKey, type KeyInput, parseKey, randomByt
 export type { KeyInput }
 
 export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
+  /** The root view's name, as a namespace's: its `default()` derives from it, namespaces are `name:a`. */
+  name?: string | null
   /** How many passive cores (opened for peers, held by no one) stay open. corestore 5's option; default 1000 (also for 0 or null, as there). */
   cacheSize?: number | null
   /** Use this 32-byte master key instead of the store's `master_key` file. */

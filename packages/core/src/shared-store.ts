@@ -136,7 +136,7 @@ export class SharedStore {
     const known = identities.knownId(request, false)
     const cached = known === undefined ? undefined : this.cache.get(known)
     // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
-    if (known !== undefined && cached && !('publicKey' in request && !sameKey(cached, request.publicKey))) {
+    if (known !== undefined && cached && !('publicKey' in request && !engine.hasKey(cached, request.publicKey))) {
       return { id: known, core: cached }
     }
     const identity = identities.identify(request)
@@ -305,9 +305,4 @@ export class SharedStore {
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
-}
-
-/** Whether a cached core has this key (a core opened by discovery key learns its key when ready). */
-function sameKey(core: Hypercore, publicKey: Buffer): boolean {
-  return core.key === null || core.key === publicKey || core.key.equals(publicKey)
 }
