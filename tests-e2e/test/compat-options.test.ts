@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import { Corestore, type CorestoreOptions, type GetInput } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
-import { FALSY_STORE_OPTIONS, opened } from '@corestore/test-helpers'
+import { FALSY_STORE_OPTIONS, opened, tmpDir, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 /** What a program sees of `get()` / `default()` / `namespace()`, on either store. */
@@ -72,6 +72,15 @@ const getForms: [string, Form][] = [
   ['{ key: 5 }', () => ({ key: 5 })],
   ['{ name: 5 }', () => ({ name: 5 })],
   ['a hex key', (k) => hex(k)],
+  // Keys as programs read them from a file, a prompt or a drive URL: 5.8.2 takes the first run of
+  // 64 hex characters in a `{ key }` string (dat-encoding), and a leading one in a key string.
+  ['a hex key and a newline', (k) => `${hex(k)}\n`],
+  ['an upper-case hex key', (k) => hex(k).toUpperCase()],
+  ["{ key: '<hex>\\n' }", (k) => ({ key: `${hex(k)}\n` })],
+  ["{ key: ' <hex> ' }", (k) => ({ key: ` ${hex(k)} ` })],
+  ["{ key: 'hyper://<hex>+5' }", (k) => ({ key: `hyper://${hex(k)}+5` })],
+  ["{ key: 'dat://<hex>+5/a.txt' }", (k) => ({ key: `dat://${hex(k)}+5/a.txt` })],
+  ["{ discoveryKey: '<hex>\\r\\n' }", (k) => ({ discoveryKey: `${(k.discoveryKey as Buffer).toString('hex')}\r\n` })],
 ]
 
 for (const [label, form] of getForms) {
@@ -158,3 +167,37 @@ for (const [label, given] of FALSY_STORE_OPTIONS) {
     }
   })
 }
+
+test('isLoaded() before ready() is false, as in corestore 5.8.2 (nothing is loaded yet)', async (t) => {
+  const key = Buffer.alloc(32, 7)
+  for (const store of [new Corestore(randomAccessMemory), new LegacyCorestore(randomAccessMemory)]) {
+    for (const form of [key, key.toString('hex'), { key }, { discoveryKey: key }]) {
+      assert.equal(store.isLoaded(form), false)
+    }
+    await opened(t, store)
+  }
+})
+
+test('new Corestore(storage, { name }) names the root view: its default() and namespaces, as in corestore 5.8.2', async (t) => {
+  const dir = await tmpDir(t)
+  interface Named {
+    readonly name: string
+    default(): Hypercore
+    get(opts: { name: string }): Hypercore
+    namespace(name: string): { readonly name: string; default(): Hypercore }
+  }
+  const views = async (store: LegacyCorestore | Corestore) => {
+    const named = store as unknown as Named
+    const root = named.default()
+    const child = named.namespace('x')
+    const cores = [root, child.default()]
+    await Promise.all(cores.map((c) => engine.ready(c)))
+    assert.equal(root, named.get({ name: 'app' }))
+    assert.equal(root.writable, true)
+    return { names: [named.name, child.name], keys: cores.map(hex) }
+  }
+  const theirs = await withStore(new LegacyCorestore(dir, { name: 'app' }), views)
+  assert.deepEqual(theirs.names, ['app', 'app:x'])
+  // The same directory, so the same master key: the same default keys, writable.
+  assert.deepEqual(await withStore(new Corestore(dir, { name: 'app' }), views), theirs)
+})

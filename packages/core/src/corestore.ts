@@ -4,7 +4,7 @@ import { type Callback, engine, type Hypercore, type ProtocolStream, type Replic
 import { CorestoreError } from '@corestore/errors'
 import { parseKey } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
-import { childName, defaultOptions, Holdings, listedNamespace, ROOT_NAME, viewNameOf } from '@corestore/namespace'
+import { childName, defaultOptions, Holdings, listedNamespace, rootName, viewNameOf } from '@corestore/namespace'
 import { parseReplicateArguments } from '@corestore/replicator'
 import { EventEmitter } from 'events'
 import type { CorestoreInner } from './inner.js'
@@ -26,8 +26,10 @@ type ViewOf = { readonly shared: SharedStore; readonly parent: Corestore; readon
  * The API is corestore 5.8.2's; every method that takes a callback also returns a promise.
  */
 export class Corestore extends EventEmitter {
-  /** The name this view's `default()` core derives from: `default` at the root, `a`, `a:b`… below. */
+  /** The name this view's `default()` core derives from: the root's `opts.name` or `default`, `a`, `a:b`… below. */
   readonly name: string
+  /** What this view's namespaces are named below: its name; `null` at a root given no name. */
+  readonly #prefix: string | null
   /** The `storage` argument as given. */
   readonly storage: StorageInput
   readonly #shared: SharedStore
@@ -51,7 +53,8 @@ export class Corestore extends EventEmitter {
     const [of] = view
     this.#shared = of?.shared ?? new SharedStore(openStorage(storage, opts), parseStoreOptions(opts))
     this.#parent = of?.parent ?? null
-    this.name = of?.name ?? ROOT_NAME
+    this.name = of?.name ?? rootName(opts)
+    this.#prefix = of || opts?.name ? this.name : null
     this.storage = storage
     this.#holdings = new Holdings(this.#shared.cache)
     this.#listener = {
@@ -148,7 +151,7 @@ export class Corestore extends EventEmitter {
    */
   namespace(name?: string | Uint8Array): Corestore {
     this.#guard('namespace', false)
-    return this.#view(childName(this.#parent ? this.name : null, name))
+    return this.#view(childName(this.#prefix, name))
   }
 
   /**
@@ -170,7 +173,7 @@ export class Corestore extends EventEmitter {
     const name = viewNameOf(await this.#shared.storedName(key))
     this.#guard('namespaceOf')
     const root = this.#root
-    return name === ROOT_NAME ? root : root.#view(name)
+    return name === root.name ? root : root.#view(name)
   }
 
   /**
@@ -181,8 +184,7 @@ export class Corestore extends EventEmitter {
    */
   storedCores(opts: { namespace?: string | Uint8Array } = {}): AsyncIterable<StoredCore> {
     this.#guard('storedCores')
-    if (typeof opts !== 'object' || opts === null) throw CorestoreError.invalidOption('opts', 'an options object')
-    const namespace = listedNamespace(this.#parent ? this.name : null, opts.namespace)
+    const namespace = listedNamespace(this.#parent ? this.name : null, opts, this.#prefix)
     return this.#shared.storedCores(namespace === null ? {} : { namespace })
   }
 
@@ -229,14 +231,14 @@ export class Corestore extends EventEmitter {
     return this.#holdings.toMap()
   }
 
-  /** Whether the core `opts` names is open in the store (held or passive). */
+  /** Whether the core `opts` names is open in the store (held or passive); before `ready()` none is. */
   isLoaded(opts?: GetInput): boolean {
-    return this.#shared.cache.has(this.#idOf(opts))
+    return this.#shared.isLoaded(parseGetInput(opts).request, false)
   }
 
   /** Whether the core `opts` names is held by some view (active), rather than open only for peers. */
   isExternal(opts?: GetInput): boolean {
-    return this.#shared.cache.refs(this.#idOf(opts)) > 0
+    return this.#shared.isLoaded(parseGetInput(opts).request, true)
   }
 
   /**
@@ -267,11 +269,6 @@ export class Corestore extends EventEmitter {
   /** A view of this store named `name` in full (namespace() composes it; namespaceOf() reads it). */
   #view(name: string): Corestore {
     return new Corestore(this.storage, {}, { shared: this.#shared, parent: this, name })
-  }
-
-  #idOf(opts: GetInput): string {
-    if (!this.#shared.opened) throw CorestoreError.notReady('isLoaded')
-    return this.#shared.idOf(parseGetInput(opts).request)
   }
 
   #guard(method: string, needsOpen = true): void {

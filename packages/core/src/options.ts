@@ -6,11 +6,13 @@ import {
   type HypercoreOptions,
 } from '@corestore/engine'
 import { CorestoreError, describe } from '@corestore/errors'
-import { assertMasterKey, checkName, type KeyInput, parseKey, randomBytes } from '@corestore/keychain'
+import { assertMasterKey, checkName, findKey, type KeyInput, parseKey, randomBytes } from '@corestore/keychain'
 
 export type { KeyInput }
 
 export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
+  /** The root view's name, as a namespace's: its `default()` derives from it, namespaces are `name:a`. */
+  name?: string | null
   /** How many passive cores (opened for peers, held by no one) stay open. corestore 5's option; default 1000 (also for 0 or null, as there). */
   cacheSize?: number | null
   /** Use this 32-byte master key instead of the store's `master_key` file. */
@@ -57,7 +59,7 @@ export type CoreRequest =
 export function parseGetInput(input: unknown): { request: CoreRequest; options: GetOptions } {
   if (!input) return { request: randomName(), options: {} }
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    return { request: { kind: 'key', publicKey: parseKey(input, 'key') }, options: {} }
+    return { request: { kind: 'key', publicKey: findKey(input, 'key') }, options: {} }
   }
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw CorestoreError.invalidOption('opts', `an options object, a key Buffer or a hex key, not ${describe(input)}`)
@@ -76,13 +78,13 @@ function requestOf(o: GetOptions): CoreRequest {
     const secretKey = sk ? parseKey(sk, 'opts.keyPair.secretKey', 64) : null
     return { kind: 'keyPair', publicKey, secretKey }
   }
-  if (o.key) return { kind: 'key', publicKey: parseKey(o.key, 'opts.key') }
+  if (o.key) return { kind: 'key', publicKey: findKey(o.key, 'opts.key') }
   if (o.default && typeof o.default !== 'boolean') throw CorestoreError.invalidOption('opts.default', 'a boolean')
   if (o.default || o.name) {
     if (!o.name) throw CorestoreError.invalidOption('opts.name', 'set when opts.default is')
     return { kind: 'name', name: checkName(o.name, 'opts.name'), random: false }
   }
-  if (o.discoveryKey) return { kind: 'discoveryKey', discoveryKey: parseKey(o.discoveryKey, 'opts.discoveryKey') }
+  if (o.discoveryKey) return { kind: 'discoveryKey', discoveryKey: findKey(o.discoveryKey, 'opts.discoveryKey') }
   return randomName()
 }
 

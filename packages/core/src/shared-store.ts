@@ -124,13 +124,19 @@ export class SharedStore {
     return this.#requireIdentities().idOf(request)
   }
 
+  /** Whether the core a request names is open (`held`: held by a view). Before `open()` none is, as in 5.8.2. */
+  isLoaded(request: CoreRequest, held: boolean): boolean {
+    const id = this.#identities?.idOf(request)
+    return id !== undefined && (held ? this.cache.refs(id) > 0 : this.cache.has(id))
+  }
+
   /** The loaded core a request names, or a newly opened one (passive until a view holds it). */
   get(request: CoreRequest, options: GetOptions): { id: string; core: Hypercore } {
     const identities = this.#requireIdentities()
     const known = identities.knownId(request, false)
     const cached = known === undefined ? undefined : this.cache.get(known)
     // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
-    if (known !== undefined && cached && !('publicKey' in request && !sameKey(cached, request.publicKey))) {
+    if (known !== undefined && cached && !('publicKey' in request && !engine.hasKey(cached, request.publicKey))) {
       return { id: known, core: cached }
     }
     const identity = identities.identify(request)
@@ -299,9 +305,4 @@ export class SharedStore {
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
-}
-
-/** Whether a cached core has this key (a core opened by discovery key learns its key when ready). */
-function sameKey(core: Hypercore, publicKey: Buffer): boolean {
-  return core.key === null || core.key === publicKey || core.key.equals(publicKey)
 }

@@ -66,6 +66,19 @@ test('a namespace view lists its own cores: its name and the names below it', as
   assert.throws(() => store.storedCores({ namespace: '' }), code('INVALID_NAME'))
 })
 
+test("a root given a name (corestore 5's opts.name) lists and finds its namespaces below that name", async (t) => {
+  const dir = await tmpDir(t)
+  const store = await diskStore(t, dir, { name: 'app' })
+  const child = store.namespace('a')
+  for (const core of [store.default(), child.default(), child.namespace('b').default()]) await engine.ready(core)
+  const names = async (cores: AsyncIterable<StoredCore>) => (await collect(cores)).map((c) => c.name).sort()
+  assert.deepEqual(await names(store.storedCores()), ['app', 'app:a', 'app:a:b'], 'the root lists everything')
+  assert.deepEqual(await names(store.storedCores({ namespace: 'a' })), ['app:a', 'app:a:b'])
+  assert.equal(await store.namespaceOf(store.default()), store, 'its own default: the root itself')
+  assert.equal((await store.namespaceOf(child.default())).name, 'app:a')
+  assert.throws(() => new Corestore(dir, { name: 5 as unknown as string }), code('INVALID_OPTION'))
+})
+
 test('a store on a storage function cannot list: LISTING_UNSUPPORTED', async (t) => {
   const store = await memoryStore(t)
   await assert.rejects(collect(store.storedCores()), code('LISTING_UNSUPPORTED'))

@@ -18,4 +18,4 @@ export {
 } from './derive.js'
 export { KeychainError, type KeychainErrorCode } from './errors.js'
 export { Keychain } from './keychain.js'
-export { type KeyInput, parseKey } from './keys.js'
+export { findKey, type KeyInput, parseKey } from './keys.js'

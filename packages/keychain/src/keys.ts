@@ -35,3 +35,16 @@ export function parseKey(value: unknown, argument: string, length: 32 | 64 = 32)
     `must be a Buffer, a Uint8Array or a hex string, got ${value === null ? 'null' : typeof value}${hint}`,
   )
 }
+
+/**
+ * A 32-byte key as corestore 5's `get()` reads one: bytes as `parseKey` takes them, or from a string
+ * the first run of 64 hex characters anywhere in it, so that a key read with its newline, padded,
+ * or inside a URL with a version (`hyper://<hex>+5/path`) names its core. A first run of more than
+ * 64 hex characters is no key. For `get()`'s keys only: where a string may be a name, use `parseKey`.
+ * @throws {KeychainError} `INVALID_KEY` naming `argument`
+ */
+export function findKey(value: unknown, argument: string): Buffer {
+  if (typeof value !== 'string') return parseKey(value, argument)
+  const run = /[0-9a-f]{64,}/i.exec(value)?.[0]
+  return parseKey(run?.length === 64 ? run : value, argument)
+}

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { deriveSeed, discoveryKey, fingerprint, Keychain, KeychainError, keyPairFromSeed } from '@corestore/keychain'
+import {
+  deriveSeed,
+  discoveryKey,
+  findKey,
+  fingerprint,
+  Keychain,
+  KeychainError,
+  keyPairFromSeed,
+  parseKey,
+} from '@corestore/keychain'
 import { fixture, masterKey, nameOf } from './vectors.ts'
 
 for (const v of fixture.vectors) {
@@ -109,4 +118,19 @@ test('a keychain error is one of the family: isCorestoreError knows it, and it n
     assert.equal(err.code, 'INVALID_MASTER_KEY')
     assert.equal(err.argument, 'masterKey')
   }
+})
+
+test("findKey reads a key where corestore 5's get() found one: the first run of 64 hex characters", () => {
+  const hex = 'ab'.repeat(32)
+  for (const given of [hex, `${hex}\n`, ` ${hex}\t`, hex.toUpperCase(), `hyper://${hex}+5/a.txt`, `key: ${hex}.`]) {
+    assert.equal(findKey(given, 'key').toString('hex'), hex, JSON.stringify(given))
+  }
+  assert.equal(findKey(Buffer.from(hex, 'hex'), 'key').toString('hex'), hex)
+  const refused = (err: unknown) =>
+    err instanceof KeychainError && err.code === 'INVALID_KEY' && /opts\.key/.test(err.message)
+  for (const given of [`${hex}0`, 'abcd', `${'ab'.repeat(31)} ${hex.slice(0, 2)}`, '', 42, Buffer.alloc(31)]) {
+    assert.throws(() => findKey(given, 'opts.key'), refused, JSON.stringify(given))
+  }
+  // parseKey stays strict: a CLI argument that is not a key is a name.
+  assert.throws(() => parseKey(`${hex}\n`, 'key'), KeychainError)
 })

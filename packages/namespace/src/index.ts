@@ -6,6 +6,7 @@ export {
   listedNamespace,
   nameText,
   ROOT_NAME,
+  rootName,
   SEPARATOR,
   viewNameOf,
 } from './names.js'

@@ -27,13 +27,29 @@ function ownName(name: unknown): string {
 }
 
 /**
+ * The root view's name, from `new Corestore(storage, { name })`: `ROOT_NAME` when none is given (any
+ * falsy value, as corestore 5 reads `opts.name || 'default'`). A root given a name is named as a view
+ * is: its `default()` derives from the name, its namespaces are `name:a`.
+ * @throws {CorestoreError} `INVALID_OPTION` naming `opts.name` for anything but a string
+ */
+export function rootName(opts: { name?: unknown } | null | undefined): string {
+  if (!opts?.name) return ROOT_NAME
+  if (typeof opts.name === 'string') return opts.name
+  throw CorestoreError.invalidOption('opts.name', `a string, not ${describe(opts.name)}`)
+}
+
+/**
  * The namespace a view's listing covers: the view's own (`null` at the root: everything), or
- * `namespace` below it when given (`a` then `b` lists `a:b`).
+ * `opts.namespace` below `prefix` when given (`a` then `b` lists `a:b`).
+ * @param prefix what the view's namespaces are named below: `view`, or a named root's name
+ * @throws {CorestoreError} `INVALID_OPTION` when `opts` is not an object
  * @throws {KeychainError} `INVALID_NAME` naming `opts.namespace` for an empty or non-name value
  */
-export function listedNamespace(view: string | null, namespace: unknown): string | null {
+export function listedNamespace(view: string | null, opts: unknown, prefix = view): string | null {
+  if (typeof opts !== 'object' || opts === null) throw CorestoreError.invalidOption('opts', 'an options object')
+  const { namespace } = opts as { namespace?: unknown }
   if (namespace === undefined) return view
-  return childName(view, checkName(namespace, 'opts.namespace'))
+  return childName(prefix, checkName(namespace, 'opts.namespace'))
 }
 
 /**

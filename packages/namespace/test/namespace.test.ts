@@ -2,7 +2,16 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { TwoTierCache } from '@corestore/cache'
 import { isCorestoreError } from '@corestore/errors'
-import { childName, Holdings, isInNamespace, nameText, ROOT_NAME, viewNameOf } from '@corestore/namespace'
+import {
+  childName,
+  Holdings,
+  isInNamespace,
+  listedNamespace,
+  nameText,
+  ROOT_NAME,
+  rootName,
+  viewNameOf,
+} from '@corestore/namespace'
 
 test('a namespace under the root is named by its own name, nested ones join with a colon', () => {
   assert.equal(childName(null, 'a'), 'a')
@@ -102,4 +111,28 @@ test('a name is in a namespace when it is the namespace or below it, not when it
   assert.equal(isInNamespace(Buffer.from('a:b:c'), 'a'), true)
   assert.equal(isInNamespace(Buffer.from('ab'), 'a'), false)
   assert.equal(isInNamespace(Buffer.from([0xff]), 'a'), false)
+})
+
+test("a root's name (corestore 5's opts.name): a string, or ROOT_NAME for any falsy value", () => {
+  assert.equal(rootName({ name: 'app' }), 'app')
+  for (const none of [undefined, null, {}, { name: '' }, { name: null }, { name: 0 }])
+    assert.equal(rootName(none), ROOT_NAME)
+  for (const bad of [5, true, Buffer.from('app')]) {
+    assert.throws(
+      () => rootName({ name: bad }),
+      (err: unknown) => isCorestoreError(err) && err.code === 'INVALID_OPTION' && /opts\.name/.test(err.message),
+    )
+  }
+})
+
+test('a listing covers the view, or opts.namespace below the prefix: a named root lists everything', () => {
+  assert.equal(listedNamespace(null, {}), null)
+  assert.equal(listedNamespace(null, { namespace: 'a' }), 'a')
+  assert.equal(listedNamespace(null, {}, 'app'), null)
+  assert.equal(listedNamespace(null, { namespace: 'a' }, 'app'), 'app:a')
+  assert.equal(listedNamespace('x', { namespace: 'y' }), 'x:y')
+  assert.throws(
+    () => listedNamespace(null, null),
+    (err: unknown) => isCorestoreError(err) && err.code === 'INVALID_OPTION',
+  )
 })
