@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type TestContext, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { encodeName } from '@corestore/bootstrap'
 import { Corestore, type Hypercore, isCorestoreError } from '@corestore/core'
 import { engine } from '@corestore/engine'
-import { appendAll, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
+import { appendAll, opened, readAll, tmpDir, tmpDirOthersReach, withStore } from '@corestore/test-helpers'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -86,12 +86,15 @@ test('a lost key file is rewritten from the name: every block kept, still writab
   }
 })
 
-test('a core folder the user cannot read is STORAGE_ERROR naming the file; other cores still work, nothing is lost', () => {
+test('a core folder the user cannot read is STORAGE_ERROR naming the file; other cores still work, nothing is lost', async (t) => {
   // In a child process: as root, the fixture gives up root (file permissions do not bind root), which
-  // this process must keep. It does so after loading its code, so it runs wherever the checkout is.
+  // this process must keep. It does so after loading its code, so it runs wherever the checkout is;
+  // its store goes in a folder made here, where that user can reach it and write (whatever TMPDIR is).
+  const base = await tmpDirOthersReach(t)
+  await chmod(base, 0o777)
   const result = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'tests-e2e/faults/fixtures/unreadable.ts'],
+    ['--conditions=source', '--import', 'tsx', 'tests-e2e/faults/fixtures/unreadable.ts', base],
     { cwd: root, encoding: 'utf8', timeout: 120_000 },
   )
   assert.equal(result.status, 0, result.stderr)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { EXACT, snapshot, tmpDir } from '@corestore/test-helpers'
+import { EXACT, snapshot, tmpDir, tmpDirOthersReach } from '@corestore/test-helpers'
 import { corestore, readOnly, Teardown, type User, writeStore } from './helpers.ts'
 
 const KEY = 'ab'.repeat(32)
@@ -19,7 +19,7 @@ test('append and clone refuse a file, a path below a file and a folder they cann
   timeout: 60_000,
 }, async (context) => {
   const t = new Teardown(context)
-  const dir = await tmpDir(t)
+  const dir = await tmpDirOthersReach(t)
   const file = join(dir, 'file')
   await writeFile(file, 'not a store\n')
   const locked = join(dir, 'locked')
@@ -64,7 +64,7 @@ test('writing to a store this user cannot write fails in one line, and changes n
   timeout: 60_000,
 }, async (context) => {
   const t = new Teardown(context)
-  const root = await tmpDir(t)
+  const root = await tmpDirOthersReach(t)
   const { dir, cores } = await writeStore(join(root, 'store'))
   const as = await readOnly(t, root, dir)
   const before = await snapshot(dir, EXACT)
@@ -86,7 +86,7 @@ test('writing to a store this user cannot write fails in one line, and changes n
 
 test('info and cat read a store this user cannot write', { timeout: 60_000 }, async (context) => {
   const t = new Teardown(context)
-  const root = await tmpDir(t)
+  const root = await tmpDirOthersReach(t)
   const { dir } = await writeStore(join(root, 'store'))
   const as = await readOnly(t, root, dir)
   const before = await snapshot(dir, EXACT)

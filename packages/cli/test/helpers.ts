@@ -172,8 +172,9 @@ export { type Hooks, tmpDir } from '@corestore/test-helpers'
  * Make `dir` and everything in it read-only for the user a command then runs as: the modes are
  * made read-only (files 0444, folders 0555) and, since root ignores modes, a test running as root
  * gets `nobody` to run the command (`root`, the test's temporary folder, is opened to others so
- * that nobody can reach `dir`). `t` gives the modes back for the folder's removal: pass a
- * `Teardown` registered after the folder's own removal.
+ * that nobody can reach `dir`; make it with `tmpDirOthersReach`, so that the folders above it let
+ * nobody pass too). `t` gives the modes back for the folder's removal: pass a `Teardown` registered
+ * after the folder's own removal.
  */
 export async function readOnly(t: Hooks, root: string, dir: string): Promise<User> {
   const paths = [dir, ...(await readdir(dir, { recursive: true })).map((p) => join(dir, p))]

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
-import { stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { closedEvent, EXACT, snapshot, tmpDir, until, within } from '../src/index.ts'
+import {
+  closedEvent,
+  EXACT,
+  snapshot,
+  tmpBaseOthersReach,
+  tmpDir,
+  tmpDirOthersReach,
+  until,
+  within,
+} from '../src/index.ts'
 
 test('tmpDir gives a fresh folder and removes it when the test ends', async () => {
   let dir = ''
@@ -12,6 +21,31 @@ test('tmpDir gives a fresh folder and removes it when the test ends', async () =
   assert.ok((await stat(dir)).isDirectory())
   for (const fn of hooks) await fn()
   await assert.rejects(stat(dir), { code: 'ENOENT' })
+})
+
+test('tmpDirOthersReach gives a fresh folder every folder above which lets others pass, and removes it', async () => {
+  const hooks: (() => unknown)[] = []
+  const dir = await tmpDirOthersReach({ after: (fn) => hooks.push(fn) })
+  assert.ok((await stat(dir)).isDirectory())
+  for (let up = dirname(dir); ; up = dirname(up)) {
+    assert.notEqual((await stat(up)).mode & 0o001, 0, `others may pass ${up}`)
+    if (dirname(up) === up) break
+  }
+  for (const fn of hooks) await fn()
+  await assert.rejects(stat(dir), { code: 'ENOENT' })
+})
+
+test('a TMPDIR below a folder others may not pass is not where tmpBaseOthersReach makes folders', async (t) => {
+  const shut = join(await tmpDir(t), 'shut')
+  await mkdir(join(shut, 'tmp'), { recursive: true })
+  await chmod(shut, 0o700)
+  const was = process.env.TMPDIR
+  t.after(() => {
+    if (was === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = was
+  })
+  process.env.TMPDIR = join(shut, 'tmp')
+  assert.equal(await tmpBaseOthersReach(), '/tmp')
 })
 
 test('a snapshot tells a rewrite of the same size apart only when asked to hash, and honours ignore', async (t) => {
