@@ -109,7 +109,13 @@ export async function serveRegistry(packages: Packed[], port = 0): Promise<Local
     }
     res.writeHead(200, headers('application/json')).end(JSON.stringify(packument(pkg, url)))
   })
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${base}`
   return {
     url,

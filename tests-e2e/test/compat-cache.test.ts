@@ -4,7 +4,7 @@ import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
 import { discoveryKey } from '@corestore/keychain'
-import { appendAll, link, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
+import { appendAll, link, opened, readAll, tmpDir, within, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 /** What a corestore 5 program (hyperspace's sessions) uses: views, and the refpool methods of `cache`. */
@@ -64,7 +64,7 @@ async function peerOf(t: TestContext, store: Store) {
 
 async function closed(core: Hypercore | undefined): Promise<boolean> {
   if (!core) return true
-  if (!core.closed) await Promise.race([once(core, 'close'), new Promise((r) => setTimeout(r, 2000))])
+  if (!core.closed) await within(once(core, 'close'), 'the evicted core to close')
   return core.closed
 }
 

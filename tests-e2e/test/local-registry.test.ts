@@ -37,9 +37,11 @@ for (const pm of ['npm', 'pnpm'] as const satisfies PackageManager[]) {
     t.after(() => rm(work, { recursive: true, force: true }))
     const store = await run('pnpm', ['store', 'path'], root)
     const texts = [`first ${Date.now()}`, `second ${Date.now()}`]
+    // Both packed first, so the port is free for only the moment between one registry and the next.
+    const probes = await Promise.all(texts.map((text, i) => probe(join(work, `probe-${i}`), text)))
     let port = 0
     for (const [i, text] of texts.entries()) {
-      const packed = await probe(join(work, `probe-${i}`), text)
+      const packed = probes[i] as Packed
       const registry = await serveRegistry([packed], port)
       try {
         port = Number(new URL(registry.url).port)
