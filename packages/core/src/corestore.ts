@@ -7,7 +7,6 @@ import { Lifecycle } from '@corestore/lifecycle'
 import { childName, defaultOptions, Holdings, listedNamespace, rootName, viewNameOf } from '@corestore/namespace'
 import { parseReplicateArguments } from '@corestore/replicator'
 import { EventEmitter } from 'events'
-import type { CorestoreInner } from './inner.js'
 import {
   type CorestoreOptions,
   type GetInput,
@@ -16,7 +15,7 @@ import {
   parseGetInput,
   parseStoreOptions,
 } from './options.js'
-import { SharedStore, type StoreListener, type StoreStats } from './shared-store.js'
+import { type InnerCorestore, SharedStore, type StoreListener, type StoreStats } from './shared-store.js'
 
 /** What makes a `Corestore` a namespace view: only `Corestore` itself builds one (see `#view`). */
 type ViewOf = { readonly shared: SharedStore; readonly parent: Corestore; readonly name: string }
@@ -63,6 +62,7 @@ export class Corestore extends EventEmitter {
         this.emit('core-open', core)
       },
       onclose: (core) => this.emit('core-close', core),
+      onemit: (event, args) => this.emit(event, ...args),
       onerror: (err) => {
         if (this.listenerCount('error') > 0) this.emit('error', err)
       },
@@ -84,7 +84,7 @@ export class Corestore extends EventEmitter {
    * corestore 5's semi-internal `store.inner`, for programs that reach into it: `_deriveSecret()`
    * and `cache` (docs/api.md lists the rest, unsupported). The same object from every view.
    */
-  get inner(): CorestoreInner {
+  get inner(): InnerCorestore {
     return this.#shared.inner
   }
 

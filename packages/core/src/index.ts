@@ -14,9 +14,8 @@ export type {
 } from '@corestore/engine'
 export { createMemoryStorage, engine, randomAccessMemory } from '@corestore/engine'
 export { CorestoreError, type ErrorCode, isCorestoreError } from '@corestore/errors'
-export type { CorestoreInner } from './inner.js'
 export type { CorestoreOptions, GetInput, GetOptions, KeyInput } from './options.js'
-export type { StoreStats } from './shared-store.js'
+export type { InnerCorestore as CorestoreInner, StoreStats } from './shared-store.js'
 export { Corestore }
 export default Corestore
 // `require('@corestore/core')` (Node ≥ 20.19 loads ES modules from CommonJS) gives the class

@@ -27,9 +27,9 @@ import {
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
+import { type CorestoreInner, createInner } from '@corestore/namespace'
 import { Replicator } from '@corestore/replicator'
 import { Identities } from './identity.js'
-import { type CorestoreInner, createInner } from './inner.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
 
 /** What the store tells its views about. */
@@ -40,6 +40,8 @@ export interface StoreListener {
   ongone(id: string, core: Hypercore): void
   /** A core that had opened (and was announced by `onfeed`) closed. */
   onclose(core: Hypercore): void
+  /** `inner.emit('feed', …)`: the view emits it too. */
+  onemit(event: string, args: unknown[]): void
 }
 
 /** How many cores a store has open, and how many replication streams. */
@@ -56,13 +58,16 @@ export interface StoreStats {
  * The state every view of one store shares: storage, master key, cache, replication.
  * Views (the `Corestore` objects) hold references; this owns the cores.
  */
+/** corestore 5's `store.inner` as this store gives it. */
+export type InnerCorestore = CorestoreInner<Hypercore>
+
 export class SharedStore {
   readonly storage: Storage
   readonly cache: CoreCache<Hypercore>
   readonly replicator: Replicator
   readonly listeners = new Set<StoreListener>()
   /** corestore 5's `store.inner`, the same object for every view. */
-  readonly inner: CorestoreInner = createInner(this)
+  readonly inner: CorestoreInner<Hypercore> = createInner<Hypercore>(this)
   readonly #options: ParsedStoreOptions
   /** The names of open cores derived here, so namespaceOf() needs no storage that reads back. */
   readonly #names = new Map<string, Buffer>()
@@ -159,6 +164,17 @@ export class SharedStore {
     if (identity.kind === 'derived') this.#names.set(id, identity.name)
     this.#watch(id, core, options)
     return core
+  }
+
+  /** For `inner` (corestore 5's `_deriveSecret`, `_injectIntoReplicationStreams`, `emit`). */
+  secret(namespace: string, name: string | Uint8Array): Buffer {
+    return this.keychain.secret(namespace, name)
+  }
+  inject(core: Hypercore): void {
+    this.replicator.inject(core)
+  }
+  emitOnViews(event: string, args: unknown[]): void {
+    for (const l of this.listeners) event === 'error' ? l.onerror(args[0] as Error) : l.onemit(event, args)
   }
 
   /** For the replicator: a core a peer asks for, opened passively when it is on disk. */

@@ -1,4 +1,5 @@
 export { Holdings } from './holdings.js'
+export { type CorestoreInner, createInner, type InnerHost } from './inner.js'
 export {
   childName,
   defaultOptions,

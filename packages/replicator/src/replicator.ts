@@ -120,6 +120,11 @@ export class Replicator {
     }
   }
 
+  /** A core from outside the store joins every live stream, whatever its scope (corestore 5's `inner._injectIntoReplicationStreams`). */
+  inject(core: Hypercore): void {
+    for (const state of this.#streams) attach(state, core)
+  }
+
   /**
    * A core is opening and will be offered once open (or fail): as corestore 5 does, a peer's
    * `ifAvailable` request waits until then, so "not available" never means "not open yet".
