@@ -10,7 +10,8 @@ export interface Manifest {
   name: string
   version: string
   private?: boolean
-  exports?: Record<string, Record<string, string>>
+  exports?: Record<string, string | Record<string, string>>
+  main?: string
   imports?: Record<string, Record<string, string | Record<string, string>>>
   types?: string
   bin?: Record<string, string>

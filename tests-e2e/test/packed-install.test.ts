@@ -111,7 +111,11 @@ describe('a registry install', { timeout: 300_000 }, () => {
     const versions = new Map(packed.map((p) => [p.manifest.name, p.manifest.version]))
     for (const { manifest, files } of packed) {
       const has = (path: string) => files.includes(path.replace(/^\.\//, ''))
+      // Tools read a package's manifest (`require('<name>/package.json')`), older ones its `main`.
+      assert.equal(manifest.exports?.['./package.json'], './package.json', `${manifest.name} exports its package.json`)
+      assert.equal(manifest.main, './dist/index.js', `${manifest.name} main`)
       for (const [entry, conditions] of Object.entries(manifest.exports ?? {})) {
+        if (typeof conditions === 'string') continue
         assert.match(conditions.default ?? '', /^\.\/dist\/.*\.js$/, `${manifest.name} ${entry}: default is built code`)
         assert.match(conditions.types ?? '', /^\.\/dist\/.*\.d\.ts$/, `${manifest.name} ${entry}: types are built`)
         for (const target of Object.values(conditions)) assert.ok(has(target), `${manifest.name} ships ${target}`)
@@ -252,6 +256,8 @@ describe('a registry install', { timeout: 300_000 }, () => {
         const ran = await run('node', ['program.cjs'], dir)
         assert.equal(ran.code, 0, told(ran))
         assert.equal(ran.stdout, 'hello from commonjs\n')
+        const manifest = await run('node', ['-p', "require('@corestore/core/package.json').name"], dir)
+        assert.equal(manifest.stdout, '@corestore/core\n', told(manifest))
       })
 
       test('a strict TypeScript program (NodeNext) with typed promise cores compiles against the published types and runs', async () => {
