@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream'
 import { type TestContext, test } from 'node:test'
 import { promisify } from 'node:util'
 import { Corestore } from '@corestore/core'
-import { link, type Resource, tmpDir, withStore } from '@corestore/test-helpers'
+import { defer, link, type Resource, tmpDir, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 // What daemons built on corestore 5 derive their network identity from (hyperspace 3.19's server.js,
@@ -64,7 +64,7 @@ const hypercore = require('hypercore') as (storage: unknown) => Core
 async function serveOutsideCore(t: TestContext, make: StoreOf): Promise<{ fed: boolean; block: string }> {
   const [a, b] = [make(ram), make(ram)]
   await Promise.all([a.ready(), b.ready()])
-  t.after(() => Promise.all([a.close(), b.close()]))
+  defer(t, () => Promise.all([a.close(), b.close()]))
   const outside = hypercore(ram)
   await promisify(outside.ready.bind(outside))()
   await promisify(outside.append.bind(outside))('in memory')

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { randomAccessMemory } from '@corestore/engine'
-import { link, opened, tmpDir } from '@corestore/test-helpers'
+import { defer, link, opened, tmpDir } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
 // hyperdrive 10.21, the last hyperdrive on hypercore-protocol 8, is a real corestore 5 program: it
@@ -32,7 +32,7 @@ async function drive(t: TestContext, store: unknown, key: Buffer | null = null, 
   const d = hyperdrive(store, key, namespace ? { namespace } : {})
   await d.promises.ready()
   // Closing a drive closes the store (view) it was given, as it does with corestore 5.
-  t.after(() => d.promises.close())
+  defer(t, () => d.promises.close())
   return d
 }
 

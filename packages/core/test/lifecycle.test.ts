@@ -8,7 +8,7 @@ import { lockStore, openStorage } from '@corestore/bootstrap'
 import { TwoTierCache } from '@corestore/cache'
 import { Corestore, isCorestoreError } from '@corestore/core'
 import { createMemoryStorage, engine, type Hypercore } from '@corestore/engine'
-import { tmpDir, withStore } from '@corestore/test-helpers'
+import { defer, tmpDir, withStore } from '@corestore/test-helpers'
 
 const closedError = (err: unknown) => isCorestoreError(err) && err.code === 'STORE_CLOSED'
 
@@ -91,7 +91,7 @@ test('an error while opening rejects every ready(), releases the lock, and close
 
 test('a namespace view has the same life: ready twice, close twice, ready after close refused', async (t) => {
   const store = new Corestore(createMemoryStorage())
-  t.after(() => store.close())
+  defer(t, () => store.close())
   const ns = store.namespace('a')
   await Promise.all([ns.ready(), ns.ready()])
   assert.equal(ns.opened, true)

@@ -3,6 +3,7 @@ import type { TestContext } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { randomAccessMemory } from '@corestore/engine'
 import { Networker, type NetworkerOptions } from '@corestore/networker'
+import { defer } from '@corestore/test-helpers'
 
 const require = createRequire(import.meta.url)
 
@@ -42,7 +43,7 @@ export class Cluster {
 
   static async start(t: TestContext, size = 3): Promise<Cluster> {
     const cluster = new Cluster(await startTestnet(size))
-    t.after(() => cluster.destroy())
+    defer(t, () => cluster.destroy())
     return cluster
   }
 

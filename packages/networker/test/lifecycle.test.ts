@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { randomAccessMemory } from '@corestore/engine'
 import { isCorestoreError, Networker } from '@corestore/networker'
+import { defer } from '@corestore/test-helpers'
 import { Cluster, LOOPBACK } from './helpers.ts'
 
 const BOUND = { timeout: 30_000 }
@@ -40,7 +41,7 @@ test(
   async (t) => {
     const cluster = await Cluster.start(t)
     const store = new Corestore(randomAccessMemory)
-    t.after(() => store.close())
+    defer(t, () => store.close())
     const own = new Networker(store, { bootstrap: cluster.testnet.bootstrap, host: LOOPBACK })
     await own.swarm.destroy()
     const networker = new Networker(store, { swarm: own.swarm })

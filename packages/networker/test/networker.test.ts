@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { engine, randomAccessMemory } from '@corestore/engine'
 import { type Hyperswarm, type HyperswarmOptions, isCorestoreError, Networker } from '@corestore/networker'
-import { appendAll, readAll, until } from '@corestore/test-helpers'
+import { appendAll, defer, readAll, until } from '@corestore/test-helpers'
 import { Cluster, LOOPBACK } from './helpers.ts'
 
 const require = createRequire(import.meta.url)
@@ -26,7 +26,7 @@ function rejects(code: string, argument: string): (err: unknown) => boolean {
 
 test('bad arguments are refused with a CorestoreError that names them', BOUND, async (t) => {
   const store = new Corestore(randomAccessMemory)
-  t.after(() => store.close())
+  defer(t, () => store.close())
   const bad: [unknown, unknown, string, string][] = [
     [null, {}, 'INVALID_OPTION', 'store'],
     [store, 'opts', 'INVALID_OPTION', 'opts'],

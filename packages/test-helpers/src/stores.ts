@@ -1,4 +1,4 @@
-import type { Hooks } from './tmp-dir.ts'
+import { defer, type Hooks } from './teardown.ts'
 
 /** A store as these helpers need it: ours, corestore 5.8.2, or a view. */
 export interface Resource {
@@ -9,7 +9,7 @@ export interface Resource {
 /** `store`, ready, and closed when the test ends. */
 export async function opened<S extends Resource>(t: Hooks, store: S): Promise<S> {
   await store.ready()
-  t.after(() => store.close())
+  defer(t, () => store.close())
   return store
 }
 

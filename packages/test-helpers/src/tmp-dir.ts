@@ -2,15 +2,17 @@ import { mkdtemp, realpath, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
-/** Where a helper registers its teardown: a test's `TestContext`, or anything with the same `after`. */
-export interface Hooks {
-  after(fn: () => unknown): void
+import { defer, type Hooks } from './teardown.ts'
+
+/** Removed with retries: a file closing as the folder goes may briefly make it ENOTEMPTY or EBUSY. */
+function removal(dir: string): () => Promise<void> {
+  return () => rm(dir, { recursive: true, force: true, maxRetries: 5 })
 }
 
-/** A fresh temporary directory, removed when the test ends. */
+/** A fresh temporary directory, removed when the test ends, after what was set up on it (`defer`). */
 export async function tmpDir(t: Hooks): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'corestore-test-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  defer(t, removal(dir))
   return dir
 }
 
@@ -30,6 +32,6 @@ export async function tmpBaseOthersReach(): Promise<string> {
 /** `tmpDir`, in a place another user can get to (see `tmpBaseOthersReach`); removed when the test ends. */
 export async function tmpDirOthersReach(t: Hooks): Promise<string> {
   const dir = await mkdtemp(join(await tmpBaseOthersReach(), 'corestore-test-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  defer(t, removal(dir))
   return dir
 }

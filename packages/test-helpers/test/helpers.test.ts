@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import {
   closedEvent,
+  defer,
   EXACT,
+  opened,
   snapshot,
   tmpBaseOthersReach,
   tmpDir,
@@ -83,4 +85,25 @@ test('closedEvent resolves on close, or at once for what is closed already', asy
   open.emit('close')
   await waiting
   await closedEvent(Object.assign(new EventEmitter(), { closed: true }))
+})
+
+test('what is set up last is torn down first: a store opened on a temp folder closes before the folder goes', async () => {
+  const hooks: (() => unknown)[] = []
+  const t = { after: (fn: () => unknown) => hooks.push(fn) }
+  const dir = await tmpDir(t)
+  const seen: string[] = []
+  const store = {
+    ready: async () => {},
+    close: async () => {
+      // Still there while the store closes: a store may write as it closes.
+      await writeFile(join(dir, 'written-on-close'), 'x')
+      seen.push('store closed')
+    },
+  }
+  await opened(t, store)
+  defer(t, () => seen.push('deferred last'))
+  assert.equal(hooks.length, 1, 'one hook on the test runs the whole stack')
+  for (const hook of hooks) await hook()
+  assert.deepEqual(seen, ['deferred last', 'store closed'])
+  await assert.rejects(stat(dir), { code: 'ENOENT' }, 'the folder is removed last, with what was written on close')
 })
