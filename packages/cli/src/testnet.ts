@@ -108,8 +108,17 @@ async function bootstrapNode(port: number | undefined): Promise<[DHTNode, number
     refused = await bindError(candidate)
     if (refused) continue
     const node = HyperDHT.bootstrapper(candidate, LOOPBACK, { host: LOOPBACK })
-    await node.fullyBootstrapped()
-    return [node, candidate]
+    try {
+      await node.fullyBootstrapped()
+      return [node, candidate]
+    } catch (err) {
+      // Free when asked, taken since by another process (two testnets starting at once): on to the
+      // next port, as if the check had seen it taken. The failed node may keep a handle open; the
+      // command's exit backstop (main.ts) then ends the process when it is done.
+      await node.destroy().catch(() => {})
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+      refused = err as NodeJS.ErrnoException
+    }
   }
   const which = ports.length === 1 ? `${ports[0]}` : `${ports[0]} to ${ports.at(-1)}`
   throw new UsageError(`cannot bind ${LOOPBACK}:${which}: ${reason(refused as NodeJS.ErrnoException)}`)
