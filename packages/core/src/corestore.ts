@@ -97,8 +97,32 @@ export class Corestore extends EventEmitter {
     return this.#shared.opened && !this.closed
   }
 
+  /** While `ready()` is in flight (nanoresource's `opening`, as on 5.8.2's store). */
+  get opening(): boolean {
+    return this.#life.opening
+  }
+
+  /** While `close()` is in flight: `false` again once closed, as nanoresource's `closing`. */
   get closing(): boolean {
-    return this.#life.closing
+    return this.#life.closing && !this.#life.closed
+  }
+
+  /** Operations in flight that `close()` waits for (nanoresource's `actives`). */
+  get actives(): number {
+    return this.#life.actives
+  }
+
+  /** Begin an operation `close()` waits for; `false` once closing (`cb` then gets `STORE_CLOSED`). */
+  active(cb?: Callback): boolean {
+    const counted = this.#life.active()
+    if (!counted && cb) process.nextTick(cb, CorestoreError.closed())
+    return counted
+  }
+
+  /** End an operation begun with `active()`, then call `cb(err, value)` when given. */
+  inactive<T>(cb?: (err: Error | null | undefined, value?: T) => void, err?: Error | null, value?: T): void {
+    this.#life.inactive()
+    cb?.(err, value)
   }
 
   get closed(): boolean {

@@ -20,22 +20,44 @@ export interface LifecycleHooks {
  * - `close()` closes once and is safe to repeat; it waits for an open in flight, then closes;
  * - `ready()` called once `close()` has been called rejects with `closedError()` and opens
  *   nothing, so a closed resource never takes anything (a lock, a file) again (as corestore 5's
- *   nanoresource does); a `ready()` already in flight when `close()` comes still settles.
+ *   nanoresource does); a `ready()` already in flight when `close()` comes still settles;
+ * - `active()` / `inactive()` count operations in flight, as nanoresource's do: `close()` waits
+ *   until every `active()` has had its `inactive()`, and `active()` refuses once closing.
  */
 export class Lifecycle {
   readonly #hooks: LifecycleHooks
   #opening: Promise<void> | null = null
   #closing: Promise<void> | null = null
   #opened = false
+  #settled = false
   #closed = false
+  #actives = 0
+  #idle: (() => void) | null = null
 
   constructor(hooks: LifecycleHooks) {
     this.#hooks = hooks
   }
 
-  /** `ready()` has been called (it may still be in flight, or have failed). */
+  /** An open is in flight: `ready()` was called and has not settled. */
   get opening(): boolean {
-    return this.#opening !== null
+    return this.#opening !== null && !this.#settled
+  }
+
+  /** Operations begun with `active()` and not yet ended with `inactive()`. */
+  get actives(): number {
+    return this.#actives
+  }
+
+  /** Begin an operation `close()` waits for: `false` (nothing counted) once closing. */
+  active(): boolean {
+    if (this.#closing) return false
+    this.#actives++
+    return true
+  }
+
+  /** End an operation begun with `active()`; the last one lets a waiting `close()` go on. */
+  inactive(): void {
+    if (this.#actives > 0 && --this.#actives === 0) this.#idle?.()
   }
 
   /** Open, and not closing. */
@@ -56,15 +78,23 @@ export class Lifecycle {
   ready(): Promise<void> {
     if (this.#closing) return Promise.reject(this.#hooks.closedError())
     if (this.#opening) return this.#opening
-    this.#opening = this.#hooks.open().then(() => {
-      this.#opened = true
-    })
+    this.#opening = this.#hooks.open().then(
+      () => {
+        this.#opened = true
+        this.#settled = true
+      },
+      (err: unknown) => {
+        this.#settled = true
+        throw err
+      },
+    )
     return this.#opening
   }
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#opening?.catch(() => {})
+      if (this.#actives > 0) await new Promise<void>((resolve) => (this.#idle = resolve))
       try {
         await this.#hooks.close()
       } finally {

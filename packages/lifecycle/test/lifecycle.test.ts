@@ -98,3 +98,43 @@ test('a failing close rejects, once, and the resource counts as closed', async (
   assert.equal(runs.close, 1)
   assert.equal(life.closed, true)
 })
+
+test('opening is true only while an open is in flight', async () => {
+  let release = () => {}
+  const life = new Lifecycle({
+    open: () => new Promise<void>((resolve) => (release = resolve)),
+    close: async () => {},
+    closedError: () => new Closed(),
+  })
+  assert.equal(life.opening, false)
+  const ready = life.ready()
+  assert.equal(life.opening, true)
+  release()
+  await ready
+  assert.equal(life.opening, false)
+})
+
+test('close() waits for every active() to have its inactive(); active() is refused once closing', async () => {
+  const steps: string[] = []
+  const life = new Lifecycle({
+    open: async () => {},
+    close: async () => {
+      steps.push('closed')
+    },
+    closedError: () => new Closed(),
+  })
+  await life.ready()
+  assert.equal(life.active(), true)
+  assert.equal(life.active(), true)
+  assert.equal(life.actives, 2)
+  const closing = life.close()
+  assert.equal(life.active(), false, 'refused once closing')
+  life.inactive()
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(steps.length, 0, 'one operation still in flight')
+  steps.push('last inactive')
+  life.inactive()
+  await closing
+  assert.deepEqual(steps, ['last inactive', 'closed'])
+  assert.equal(life.actives, 0)
+})
