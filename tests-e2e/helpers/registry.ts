@@ -77,7 +77,10 @@ export interface LocalRegistry {
  * never a file on disk, so no file-URL conversion applies.
  */
 export function requestPath(req: IncomingMessage): string {
-  return decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
+  // An HTTP request line's target is already a path (origin form); only its query is cut.
+  const target = req.url ?? '/'
+  const query = target.search(/[?#]/)
+  return decodeURIComponent(query === -1 ? target : target.slice(0, query))
 }
 
 /**
