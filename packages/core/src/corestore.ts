@@ -15,7 +15,7 @@ import {
   parseGetInput,
   parseStoreOptions,
 } from './options.js'
-import { type InnerCorestore, SharedStore, type StoreListener, type StoreStats } from './shared-store.js'
+import { type CorestoreInner, SharedStore, type StoreListener, type StoreStats } from './shared-store.js'
 
 /** What makes a `Corestore` a namespace view: only `Corestore` itself builds one (see `#view`). */
 type ViewOf = { readonly shared: SharedStore; readonly parent: Corestore; readonly name: string }
@@ -81,10 +81,10 @@ export class Corestore extends EventEmitter {
   }
 
   /**
-   * corestore 5's semi-internal `store.inner`, for programs that reach into it: `_deriveSecret()`
-   * and `cache` (docs/api.md lists the rest, unsupported). The same object from every view.
+   * corestore 5's semi-internal `store.inner` for programs that reach into it: `_deriveSecret()`, `cache`,
+   * `_injectIntoReplicationStreams()`, `emit()` (docs/api.md: the rest is unsupported). One for all views.
    */
-  get inner(): InnerCorestore {
+  get inner(): CorestoreInner {
     return this.#shared.inner
   }
 

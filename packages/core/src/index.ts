@@ -15,7 +15,7 @@ export type {
 export { createMemoryStorage, engine, randomAccessMemory } from '@corestore/engine'
 export { CorestoreError, type ErrorCode, isCorestoreError } from '@corestore/errors'
 export type { CorestoreOptions, GetInput, GetOptions, KeyInput } from './options.js'
-export type { InnerCorestore as CorestoreInner, StoreStats } from './shared-store.js'
+export type { CorestoreInner, StoreStats } from './shared-store.js'
 export { Corestore }
 export default Corestore
 // `require('@corestore/core')` (Node ≥ 20.19 loads ES modules from CommonJS) gives the class

@@ -27,7 +27,7 @@ import {
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
-import { type CorestoreInner, createInner } from '@corestore/namespace'
+import { createInner, type CorestoreInner as InnerOf } from '@corestore/namespace'
 import { Replicator } from '@corestore/replicator'
 import { Identities } from './identity.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
@@ -54,20 +54,20 @@ export interface StoreStats {
   readonly streams: number
 }
 
+/** corestore 5's `store.inner` as this store gives it. */
+export type CorestoreInner = InnerOf<Hypercore>
+
 /**
  * The state every view of one store shares: storage, master key, cache, replication.
  * Views (the `Corestore` objects) hold references; this owns the cores.
  */
-/** corestore 5's `store.inner` as this store gives it. */
-export type InnerCorestore = CorestoreInner<Hypercore>
-
 export class SharedStore {
   readonly storage: Storage
   readonly cache: CoreCache<Hypercore>
   readonly replicator: Replicator
   readonly listeners = new Set<StoreListener>()
   /** corestore 5's `store.inner`, the same object for every view. */
-  readonly inner: CorestoreInner<Hypercore> = createInner<Hypercore>(this)
+  readonly inner: CorestoreInner = createInner<Hypercore>(this)
   readonly #options: ParsedStoreOptions
   /** The names of open cores derived here, so namespaceOf() needs no storage that reads back. */
   readonly #names = new Map<string, Buffer>()
@@ -170,11 +170,14 @@ export class SharedStore {
   secret(namespace: string, name: string | Uint8Array): Buffer {
     return this.keychain.secret(namespace, name)
   }
+
   inject(core: Hypercore): void {
     this.replicator.inject(core)
   }
+
   emitOnViews(event: string, args: unknown[]): void {
-    for (const l of this.listeners) event === 'error' ? l.onerror(args[0] as Error) : l.onemit(event, args)
+    if (event === 'error') this.#error(args[0] as Error)
+    else for (const l of this.listeners) l.onemit(event, args)
   }
 
   /** For the replicator: a core a peer asks for, opened passively when it is on disk. */
