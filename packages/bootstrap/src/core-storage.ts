@@ -7,9 +7,13 @@ import {
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
+import { FailingFile, type FileOwner, noop, TrackedFile } from './core-file.js'
 import { deriveStoredName, readStoredName } from './disk.js'
+import type { Journal, JournalEntry } from './journal.js'
 import { coreDirectory } from './layout.js'
 import { encodeName } from './name-file.js'
+import { recoverFiles, syncCoreFiles } from './recovery.js'
+import { removeCoreFiles } from './remove.js'
 import type { Storage } from './storage.js'
 
 /** What the caller knows of a core before opening it, by how it was asked for. */
@@ -52,12 +56,14 @@ export function coreKeyOptions(identity: CoreIdentity): CoreKeyOptions {
   }
 }
 
-interface Resolved {
-  /** A secret key learnt from the `name` file (or known from the name), served in place of a `secret_key` file. */
-  readonly derivedSecretKey: Buffer | null
-  /** What the `key` file held when it was read to settle the keys (`null`: absent); not read: `undefined`. */
-  readonly storedKey?: Buffer | null
+/** What the store tells a core's storage about the hypercore opened on it. */
+export interface CoreState {
+  readonly length: number
+  readonly secretKey: Buffer | null
 }
+
+/** The storage function to give hypercore for one core; `attach` it to the core once made. */
+export type CoreStorage = StorageFactory & { attach(core: CoreState): void }
 
 /**
  * The storage function to give hypercore for one core, laid out as corestore 5 lays it out.
@@ -65,23 +71,43 @@ interface Resolved {
  * `key` and `secret_key` are served through two thin virtual files so that, before hypercore
  * reads anything else, the core's keys are settled: a derived core gets its `name` file, and a
  * core opened by key or discovery key gets its secret key back from `name`, so it stays writable.
+ * A core the journal says a crash may have torn is repaired first (see `recoverFiles`).
  * If that fails (no such core, a damaged `name`), every other file of the core fails to open
  * with the typed error, so hypercore's open fails with it and nothing is written.
  */
-export function coreStorage(storage: Storage, keychain: Keychain, identity: CoreIdentity): StorageFactory {
-  return new CoreFiles(storage, keychain, identity).file
+export function coreStorage(storage: Storage, keychain: Keychain, identity: CoreIdentity): CoreStorage {
+  const files = new CoreFiles(storage, keychain, identity)
+  return Object.assign(files.file, { attach: (core: CoreState) => files.attach(core) })
+}
+
+interface Resolved {
+  /** A secret key learnt from the `name` file (or known from the name), served in place of a `secret_key` file. */
+  readonly derivedSecretKey: Buffer | null
+  /** What the `key` file held when it was read to settle the keys (`null`: absent); not read: `undefined`. */
+  readonly storedKey?: Buffer | null
 }
 
 /** One core's files. Plain objects, not random-access-storage instances: a store may hold thousands. */
-class CoreFiles {
+class CoreFiles implements FileOwner {
   readonly directory: string
+  readonly id: string
   readonly #storage: Storage
   readonly #keychain: Keychain
   readonly #identity: CoreIdentity
+  readonly #journal: Journal | null
   #resolved: Promise<Resolved> | null = null
   #failure: Error | null = null
   #keyFile: RandomAccessStorage | null = null
   #secretKeyFile: RandomAccessStorage | null = null
+  #core: CoreState | null = null
+  /** The public key and how to write it again, once settled: what a journal entry keeps. */
+  #publicKey: Buffer | null = null
+  #name: Buffer | null = null
+  /** Block writes of this session are covered by a journal entry. */
+  #marked: Promise<void> | null = null
+  #markedDone = false
+  #foldersSynced = false
+  #tracked = 0
   /**
    * The key file as read while settling the keys, served to hypercore's two reads that follow
    * until it writes the file: one file operation per open instead of three.
@@ -93,14 +119,26 @@ class CoreFiles {
     this.#storage = storage
     this.#keychain = keychain
     this.#identity = identity
-    this.directory = coreDirectory(identity.discoveryKey.toString('hex'))
+    this.#journal = storage.journal
+    this.id = identity.discoveryKey.toString('hex')
+    this.directory = coreDirectory(this.id)
+  }
+
+  get durable(): boolean {
+    return this.#storage.durable
   }
 
   readonly file = (name: string): RandomAccessStorage => {
     if (name === 'key') return new KeyFile(this)
     if (name === 'secret_key') return new SecretKeyFile(this)
     if (this.#failure) return new FailingFile(this.#failure)
-    return this.open(name)
+    if (!this.#journal) return this.open(name)
+    this.#tracked++
+    return new TrackedFile(this, name, this.open(name))
+  }
+
+  attach(core: CoreState): void {
+    this.#core = core
   }
 
   open(name: string): RandomAccessStorage {
@@ -136,38 +174,142 @@ class CoreFiles {
     return this.#resolved
   }
 
+  beforeBlockWrite(run: () => void, cb: StorageCallback): void {
+    if (this.#markedDone) {
+      run()
+      return
+    }
+    this.#marked ??= this.#mark()
+    this.#marked.then(run, cb)
+  }
+
+  afterSync(done: StorageCallback): StorageCallback {
+    if (this.#foldersSynced) return done
+    // The first durable commit of a core: the folders its files were created in, once.
+    return (err) => {
+      if (err) return done(err)
+      this.#syncFolders().then(() => done(null), done)
+    }
+  }
+
+  closing(file: TrackedFile, cb: StorageCallback): void {
+    const close = (err: Error | null) => file.real.close((closeErr) => finish(err ?? closeErr ?? null))
+    const finish = (err: Error | null) => {
+      if (--this.#tracked > 0 || !this.#markedDone || err) return cb(err)
+      // The core's last file: a core closed cleanly is whole on disk, and its journal entry can go.
+      this.#retire().then(() => cb(null), cb)
+    }
+    if (this.#markedDone && file.dirty) file.sync((err) => close(err ?? null))
+    else close(null)
+  }
+
+  /** Journal the core before its first block write of this session (a crash may tear it from now). */
+  async #mark(): Promise<void> {
+    const journal = this.#journal as Journal
+    const entry = journal.get(this.id)
+    await journal.write({
+      discoveryKey: this.#identity.discoveryKey,
+      publicKey: this.#publicKey ?? entry?.publicKey ?? Buffer.alloc(32),
+      name: this.#name,
+      secretKey: this.#name ? null : (this.#core?.secretKey ?? entry?.secretKey ?? null),
+      trusted: this.#core?.length ?? 0,
+      blocks: true,
+      purging: false,
+    })
+    this.#markedDone = true
+  }
+
+  async #retire(): Promise<void> {
+    await syncCoreFiles(this.#storage, this.directory, { keysOnly: true })
+    await this.#syncFolders()
+    this.#journal?.retire(this.id)
+    this.#markedDone = false
+    this.#marked = null
+  }
+
+  async #syncFolders(): Promise<void> {
+    if (this.#foldersSynced) return
+    await this.#storage.syncDirectories(coreFolders(this.id))
+    this.#foldersSynced = true
+  }
+
   async #settle(): Promise<Resolved> {
     try {
-      return await this.#settleKeys()
+      const entry = this.#journal?.get(this.id)
+      if (entry?.purging) await this.#finishPurge()
+      const resolved = await this.#settleKeys(entry?.purging ? undefined : entry)
+      if (entry && !entry.purging && this.#journal?.inherited(this.id)) await this.#recover(entry, resolved)
+      return resolved
     } catch (err) {
       if (err instanceof CorestoreError) throw err
       throw CorestoreError.storage(this.directory, err)
     }
   }
 
-  async #settleKeys(): Promise<Resolved> {
+  /** A `purge()` a crash interrupted: finish it before the core is made again. */
+  async #finishPurge(): Promise<void> {
+    await removeCoreFiles(this.#storage, this.#identity.discoveryKey)
+    this.#journal?.retire(this.id)
+  }
+
+  /** Repair what the crash of an earlier session may have torn, then sync the core and retire its entry. */
+  async #recover(entry: JournalEntry, resolved: Resolved): Promise<void> {
+    const journal = this.#journal as Journal
+    if (!entry.blocks) {
+      // Only its creation was journaled, and the key files were put right while settling.
+      journal.recovered(this.id)
+      return
+    }
+    const secretKey = resolved.derivedSecretKey ?? entry.secretKey ?? this.#knownSecretKey()
+    await recoverFiles(this.#storage, this.directory, {
+      publicKey: this.#publicKey ?? entry.publicKey,
+      secretKey,
+      trusted: entry.trusted,
+    })
+    await syncCoreFiles(this.#storage, this.directory, { keysOnly: false })
+    await this.#syncFolders()
+    journal.retire(this.id)
+  }
+
+  #knownSecretKey(): Buffer | null {
+    return this.#identity.kind === 'keyPair' ? this.#identity.secretKey : null
+  }
+
+  async #settleKeys(entry: JournalEntry | undefined): Promise<Resolved> {
     const identity = this.#identity
-    const dkHex = identity.discoveryKey.toString('hex')
-    const storedKey = await this.#read('key', (f) => engine.readMaybe(f, 0, 32), this.keyFile)
+    const dkHex = this.id
+    const read = await this.#read('key', (f) => engine.readMaybe(f, 0, 32), this.keyFile)
+    // A key file a crash left empty or zeroed is no key: the journal, or the caller, knows the key.
+    const storedKey = read && !isBlank(read) ? read : null
+    // Where the journal covers the core, its key files may be torn: write them again.
+    const repair = entry !== undefined && this.#journal?.inherited(this.id) === true
 
     if (identity.kind === 'derived') {
+      this.#publicKey = identity.publicKey
+      this.#name = identity.name
+      const stale = storedKey !== null && repair && !storedKey.equals(identity.publicKey)
       // A new core (or one whose key file was lost): name first, then the key, so the core is
       // always reopenable writable from what is on disk.
-      if (!storedKey) {
+      if (!storedKey || stale || repair) {
+        if (!storedKey && !entry) await this.#journalCreation()
         await this.#read('name', (f) => engine.write(f, 0, encodeName(identity.name)))
-        await this.#restoreKey(identity.publicKey)
+        if (!storedKey || stale) await this.#restoreKey(identity.publicKey)
       }
-      return { derivedSecretKey: identity.secretKey, storedKey: storedKey ?? identity.publicKey }
+      return { derivedSecretKey: identity.secretKey, storedKey: stale || !storedKey ? identity.publicKey : storedKey }
     }
     if (identity.kind === 'keyPair') {
+      this.#publicKey = identity.publicKey
       // An explicit key pair: hypercore keeps its secret key in `secret_key` itself.
-      if (!storedKey) await this.#restoreKey(identity.publicKey)
+      if (!storedKey) {
+        if (!entry) await this.#journalCreation(identity.secretKey)
+        await this.#restoreKey(identity.publicKey)
+      }
       return { derivedSecretKey: null, storedKey: storedKey ?? identity.publicKey }
     }
 
     const known = identity.kind === 'key' ? identity.publicKey : null
-    const stored = await readStoredName(this.#storage, identity.discoveryKey)
-    const candidate = known ?? storedKey
+    const stored = await this.#storedName(entry, repair)
+    const candidate = known ?? storedKey ?? entry?.publicKey ?? null
     const derived = stored
       ? candidate
         ? deriveStoredName(this.#keychain, stored, candidate, `${this.directory}/name`)
@@ -179,9 +321,40 @@ class CoreFiles {
       // Opened by discovery key with the key file lost: the name proves which key it was.
       if (!discoveryKey(derived.publicKey).equals(identity.discoveryKey)) throw CorestoreError.coreNotFound(dkHex)
     }
+    this.#publicKey = publicKey
+    this.#name = stored
     // hypercore 9 wipes a core's data when it finds data but no key file; the key is known, so restore it.
-    if (!storedKey) await this.#restoreKey(publicKey)
-    return { derivedSecretKey: derived?.secretKey ?? null, storedKey: storedKey ?? publicKey }
+    if (!storedKey) {
+      if (!entry) await this.#journalCreation(null)
+      await this.#restoreKey(publicKey)
+    }
+    // A secret key pair's secret key the journal kept, where `secret_key` may be torn.
+    const kept = repair && !derived ? (entry?.secretKey ?? null) : null
+    return { derivedSecretKey: derived?.secretKey ?? kept, storedKey: storedKey ?? publicKey }
+  }
+
+  /** The stored name; where the journal covers the core, the journal's when the file was torn (and the file mended). */
+  async #storedName(entry: JournalEntry | undefined, repair: boolean): Promise<Buffer | null> {
+    if (!repair || !entry?.name) return readStoredName(this.#storage, this.#identity.discoveryKey)
+    const stored = await readStoredName(this.#storage, this.#identity.discoveryKey).catch(() => null)
+    if (stored?.equals(entry.name)) return stored
+    const name = entry.name
+    await this.#read('name', (f) => engine.write(f, 0, encodeName(name)))
+    return name
+  }
+
+  /** A new core: journaled (synced) before its first file is written, so a crash can always be repaired. */
+  async #journalCreation(secretKey?: Buffer | null): Promise<void> {
+    if (!this.#journal) return
+    await this.#journal.write({
+      discoveryKey: this.#identity.discoveryKey,
+      publicKey: this.#publicKey as Buffer,
+      name: this.#name,
+      secretKey: secretKey ?? null,
+      trusted: 0,
+      blocks: false,
+      purging: false,
+    })
   }
 
   async #restoreKey(publicKey: Buffer): Promise<void> {
@@ -196,6 +369,12 @@ class CoreFiles {
       throw err instanceof CorestoreError ? err : CorestoreError.storage(`${this.directory}/${name}`, err)
     }
   }
+}
+
+/** A core's folder and the two above it, then the store's root: where its files' names live. */
+function coreFolders(id: string): string[] {
+  const dir = coreDirectory(id)
+  return [dir, dir.slice(0, 5), dir.slice(0, 2), '.']
 }
 
 /** The methods hypercore 9 calls on a core's `key` and `secret_key` files. */
@@ -266,32 +445,6 @@ class SecretKeyFile extends VirtualFile {
   }
 }
 
-/** Every file of a core whose keys could not be settled: each operation fails with the reason. */
-class FailingFile implements RandomAccessStorage {
-  readonly #err: Error
-  constructor(err: Error) {
-    this.#err = err
-  }
-  read(_o: number, _s: number, cb: StorageCallback<Buffer>): void {
-    process.nextTick(cb, this.#err)
-  }
-  write(_o: number, _d: Buffer, cb: StorageCallback = noop): void {
-    process.nextTick(cb, this.#err)
-  }
-  del(_o: number, _s: number, cb: StorageCallback = noop): void {
-    process.nextTick(cb, this.#err)
-  }
-  stat(cb: StorageCallback<{ size: number }>): void {
-    process.nextTick(cb, this.#err)
-  }
-  close(cb: StorageCallback = noop): void {
-    process.nextTick(cb, null)
-  }
-  destroy(cb: StorageCallback = noop): void {
-    process.nextTick(cb, null)
-  }
-}
-
 async function withFile<T>(file: RandomAccessStorage, fn: (file: RandomAccessStorage) => Promise<T>): Promise<T> {
   try {
     return await fn(file)
@@ -300,4 +453,7 @@ async function withFile<T>(file: RandomAccessStorage, fn: (file: RandomAccessSto
   }
 }
 
-function noop(): void {}
+function isBlank(buf: Buffer): boolean {
+  for (let i = 0; i < buf.length; i++) if (buf[i] !== 0) return false
+  return true
+}

@@ -32,11 +32,15 @@ export async function readStoredKey(storage: Storage, discoveryKey: Buffer): Pro
 }
 
 /**
- * Whether a core with this discovery key is on disk (its `key` file holds 32 bytes).
+ * Whether a core with this discovery key is on disk (its `key` file holds 32 bytes, or the journal
+ * has it).
  * On a directory it costs one `stat` and no file descriptor; it never creates anything.
  * @throws {CorestoreError} `STORAGE_ERROR` when the storage cannot tell (permissions, I/O)
  */
 export async function hasStoredCore(storage: Storage, discoveryKey: Buffer): Promise<boolean> {
+  // A core the journal covers exists (a crash may have taken its key file: opening it restores that).
+  const entry = storage.journal?.get(discoveryKey.toString('hex'))
+  if (entry) return !entry.purging
   if (storage.directory === null) return (await readStoredKey(storage, discoveryKey)) !== null
   const st = await statIfExists(storage.directory, corePath(discoveryKey.toString('hex'), 'key'))
   return st?.isFile() === true && st.size === 32

@@ -1,7 +1,18 @@
-import { readFileSync } from 'node:fs'
+import { fdatasync, readFileSync } from 'node:fs'
 import { type RandomAccessStorage, randomAccessFile, type StorageCallback } from '@corestore/engine'
 
 export { checkMaxOpenFiles } from './max-open-files.js'
+
+/**
+ * fdatasync a random-access-file's descriptor, opening it first if needed (a descriptor opened
+ * read-only syncs the file's data as well: fsync acts on the file, not the descriptor).
+ */
+export function syncRandomAccessFile(file: RandomAccessStorage & { fd?: number }, cb: StorageCallback): void {
+  ;(file as RandomAccessStorage & { open(cb: StorageCallback): void }).open((err) => {
+    if (err) cb(err)
+    else fdatasync(file.fd as number, (err) => cb(err ?? null))
+  })
+}
 
 /** The budget when the process's descriptor limit cannot be read (not Linux). */
 const FALLBACK_MAX_OPEN_FILES = 512
@@ -153,6 +164,10 @@ class BudgetedFile implements RandomAccessStorage {
 
   stat(cb: StorageCallback<{ size: number }>): void {
     this.#run<{ size: number }>((file, done) => file.stat(done), cb)
+  }
+
+  sync(cb: StorageCallback = noop): void {
+    this.#run((file, done) => syncRandomAccessFile(file, done), cb)
   }
 
   close(cb: StorageCallback = noop): void {

@@ -1,7 +1,7 @@
 import { engine } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { Keychain, MASTER_KEY_LENGTH } from '@corestore/keychain'
-import { constants, fs, join, randomBytes as nodeRandomBytes } from '#node'
+import { constants, fs, join, randomBytes as nodeRandomBytes, syncDirectory } from '#node'
 import { ifExists } from './disk.js'
 import { MASTER_KEY_FILE } from './layout.js'
 import { readWhole } from './read-only.js'
@@ -69,15 +69,6 @@ function readIfExists(file: string): Promise<Buffer | null> {
   return ifExists(file, fs.readFile(file))
 }
 
-async function syncDirectory(directory: string): Promise<void> {
-  const dir = await fs.open(directory, constants.O_RDONLY)
-  try {
-    await dir.sync()
-  } finally {
-    await dir.close()
-  }
-}
-
 function checked(key: Buffer, file: string): Buffer {
   if (key.length !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(file, key.length)
   return key
@@ -92,21 +83,31 @@ async function loadFromStorage(storage: Storage): Promise<Buffer> {
       throw CorestoreError.storage(MASTER_KEY_FILE, err)
     }
   }
+  // Written, then synced where the files can be: no core is ever derived from a key a power cut can take.
+  const create = async (): Promise<Buffer> => {
+    const key = Keychain.generateMasterKey()
+    await step(engine.write(file, 0, key))
+    if (engine.canSync(file)) await step(engine.sync(file))
+    return key
+  }
   try {
     const size = await step(engine.statMaybe(file))
     // A storage function cannot tell "absent" from "empty" (random-access-memory reports 0 for both),
     // so an empty file is treated as absent; any other wrong size is damage and is left alone.
-    if (size === null || size === 0) {
-      const key = Keychain.generateMasterKey()
-      await step(engine.write(file, 0, key))
-      return key
-    }
+    if (size === null || size === 0) return await create()
     if (size !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, size)
     // The storage said 32 bytes: a read that cannot get them is a failure, never a reason to write.
     const key = await step(engine.call<Buffer>((cb) => file.read(0, MASTER_KEY_LENGTH, cb)))
     if (key?.length !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, key?.length ?? 0)
+    // 32 zero bytes are a creation a power cut interrupted (its size reached the disk, its bytes did
+    // not): no key was ever made from them, and a key of zeros would be anybody's.
+    if (isZero(key)) return await create()
     return Buffer.from(key)
   } finally {
     await engine.closeStorage(file).catch(() => {})
   }
+}
+
+function isZero(buf: Uint8Array): boolean {
+  return buf.every((b) => b === 0)
 }

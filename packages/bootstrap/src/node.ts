@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { closeSync, constants, promises as fs, open } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { randomAccessFile } from '@corestore/engine'
-import { defaultMaxOpenFiles, FileBudget } from './file-budget.js'
-import type { Storage } from './storage.js'
+import { randomAccessFile, type StorageCallback } from '@corestore/engine'
+import { defaultMaxOpenFiles, FileBudget, syncRandomAccessFile } from './file-budget.js'
+import type { StorageBase } from './storage.js'
 
 // Node: `#node` resolves here. Everything a directory store needs from the platform (files, paths,
 // the kernel's lock, random bytes for temporary names, the descriptor budget) comes from this module,
@@ -24,11 +24,26 @@ export function tryLock(fd: number): boolean {
 }
 
 /** A directory store's files, opened within a budget of `maxOpenFiles` descriptors (see `FileBudget`). */
-export function directoryStorage(directory: string, maxOpenFiles: number | undefined): Storage {
+export function directoryStorage(directory: string, maxOpenFiles: number | undefined): StorageBase {
   const max = maxOpenFiles ?? defaultMaxOpenFiles()
+  const syncDirectories = (paths: readonly string[]) => Promise.all(paths.map((p) => syncDirectory(join(directory, p))))
   if (max === Number.POSITIVE_INFINITY) {
-    return { directory, budget: null, file: (path) => randomAccessFile(path, { directory }) }
+    const file = (path: string) => {
+      const raf = randomAccessFile(path, { directory })
+      return Object.assign(raf, { sync: (cb: StorageCallback) => syncRandomAccessFile(raf, cb) })
+    }
+    return { directory, budget: null, file, syncable: true, syncDirectories }
   }
   const budget = new FileBudget(max)
-  return { directory, budget, file: (path) => budget.file(path, directory) }
+  return { directory, budget, file: (path) => budget.file(path, directory), syncable: true, syncDirectories }
+}
+
+/** fsync a directory, so that the files created (or removed) in it stay so after a power loss. */
+export async function syncDirectory(directory: string): Promise<void> {
+  const dir = await fs.open(directory, constants.O_RDONLY)
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
 }

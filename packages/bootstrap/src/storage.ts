@@ -1,7 +1,9 @@
-import type { RandomAccessStorage, StorageFactory } from '@corestore/engine'
+import { engine, type RandomAccessStorage, type StorageFactory } from '@corestore/engine'
 import { CorestoreError, describe } from '@corestore/errors'
 import { directoryStorage, fs } from '#node'
 import type { FileBudget } from './file-budget.js'
+import type { Journal } from './journal.js'
+import { MASTER_KEY_FILE } from './layout.js'
 import { checkMaxOpenFiles } from './max-open-files.js'
 
 /** What `new Corestore(storage)` accepts: a directory path, or a function from a file path to a storage. */
@@ -15,7 +17,18 @@ export interface Storage {
   readonly directory: string | null
   /** The descriptor budget of a directory store's files; `null` without one. */
   readonly budget: FileBudget | null
+  /** Whether its files can be synced (a directory's always; a storage function's when they have `sync`). */
+  readonly syncable: boolean
+  /** `durable: true`: an acknowledged write survives a power loss. */
+  readonly durable: boolean
+  /** fsync these folders (relative to the store), so what was created in them stays; nothing without folders. */
+  syncDirectories(paths: readonly string[]): Promise<unknown>
+  /** The store's recovery journal once the store is open; `null` when the files cannot be synced. */
+  journal: Journal | null
 }
+
+/** The parts of `Storage` that depend on where the files are. */
+export type StorageBase = Omit<Storage, 'durable' | 'journal'>
 
 export interface StorageOptions {
   /**
@@ -23,6 +36,8 @@ export interface StorageOptions {
    * default: half the process's soft limit on open files, or 512 where it cannot be read.
    */
   maxOpenFiles?: number | undefined
+  /** Sync every acknowledged write (see `Storage.durable`). */
+  durable?: boolean | null | undefined
 }
 
 /** The checked `maxOpenFiles` option; `undefined` (the platform's default) when not given. */
@@ -39,15 +54,47 @@ function maxOpenFilesOf(opts: unknown): number | undefined {
  *   `INVALID_OPTION` for a `maxOpenFiles` that is not a positive integer or `Infinity`
  */
 export function openStorage(storage: unknown, opts?: StorageOptions | null): Storage {
+  const durable = durableOf(opts)
   if (typeof storage === 'string' && storage.length > 0) {
-    return directoryStorage(storage, maxOpenFilesOf(opts))
+    return { ...directoryStorage(storage, maxOpenFilesOf(opts)), durable, journal: null }
   }
   if (typeof storage === 'function') {
     const factory = storage as StorageFactory
     maxOpenFilesOf(opts)
-    return { directory: null, budget: null, file: (path) => factory(path) }
+    // Asked of one file, before anything is written: a durable store refuses files it cannot sync.
+    const syncable = durable ? probeSync(factory) : true
+    if (durable && !syncable) {
+      throw CorestoreError.invalidOption(
+        'opts.durable',
+        "a storage whose files have sync(cb): this storage function's files cannot be synced",
+      )
+    }
+    return {
+      directory: null,
+      budget: null,
+      file: (path) => factory(path),
+      syncable,
+      durable,
+      journal: null,
+      syncDirectories: async () => {},
+    }
   }
   throw CorestoreError.invalidStorage(describe(storage))
+}
+
+function durableOf(opts: unknown): boolean {
+  const given = typeof opts === 'object' && opts !== null ? (opts as StorageOptions).durable : undefined
+  if (given === undefined || given === null) return false
+  if (typeof given !== 'boolean')
+    throw CorestoreError.invalidOption('opts.durable', `a boolean, not ${describe(given)}`)
+  return given
+}
+
+function probeSync(factory: StorageFactory): boolean {
+  const file = factory(MASTER_KEY_FILE)
+  const syncable = engine.canSync(file)
+  file.close(() => {})
+  return syncable
 }
 
 /**

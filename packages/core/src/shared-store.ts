@@ -5,6 +5,7 @@ import {
   hasStoredCore,
   loadMasterKey,
   lockStore,
+  openJournal,
   readDerivedName,
   removeStoredCore,
   type Storage,
@@ -116,7 +117,9 @@ export class SharedStore {
   async #open(): Promise<void> {
     this.#lock = await lockStore(this.storage)
     try {
-      this.#identities = new Identities(new Keychain(this.#options.masterKey ?? (await loadMasterKey(this.storage))))
+      const keychain = new Keychain(this.#options.masterKey ?? (await loadMasterKey(this.storage)))
+      await openJournal(this.storage)
+      this.#identities = new Identities(keychain)
     } catch (err) {
       await this.#lock?.release()
       this.#lock = null
@@ -160,6 +163,7 @@ export class SharedStore {
     // passed on as it is rather than blamed on the caller's options.
     const publicKey = identity.kind === 'discoveryKey' ? null : identity.publicKey
     const core = createHypercore(storage, publicKey, this.#hypercoreOptions(identity, options))
+    storage.attach(core)
     this.cache.set(id, core)
     if (identity.kind === 'derived') this.#names.set(id, identity.name)
     this.#watch(id, core, options)
@@ -262,6 +266,9 @@ export class SharedStore {
     for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
     // A cache passed in may outlive the store (and serve another): it must not call back into this one.
     this.cache.off('evict', this.#onevict)
+    const journal = this.storage.journal
+    this.storage.journal = null
+    await journal?.close().catch((err: Error) => results.push({ status: 'rejected', reason: err }))
     await this.#lock?.release()
     this.#lock = null
     const failed = results.find((r) => r.status === 'rejected')

@@ -3,6 +3,7 @@
 import flat from 'flat-tree'
 import hypercore from 'hypercore'
 import bitfield from 'hypercore/lib/bitfield.js'
+import crypto from 'hypercore/lib/crypto.js'
 import treeIndex from 'hypercore/lib/tree-index.js'
 import protocol from 'hypercore-protocol'
 import file from 'random-access-file'
@@ -25,4 +26,5 @@ export const modules = {
   bitfield,
   treeIndex,
   flat,
+  crypto,
 } as EngineModules

@@ -34,6 +34,13 @@ export {
 } from './options.js'
 export * as engine from './promise.js'
 export { withPromises } from './promise-core.js'
+export {
+  type CoreFileName,
+  type Recovery,
+  type RecoveryFiles,
+  type RecoveryOptions,
+  recoverCore,
+} from './recover.js'
 export type {
   RandomAccessStorage,
   StorageCallback,
@@ -41,4 +48,12 @@ export type {
   StorageHandlers,
   StorageRequest,
 } from './storage-types.js'
-export { type HypercoreFiles, lengthFromBitfield, type StoredSize, storedSize } from './stored-size.js'
+export {
+  BITFIELD_PAGE_SIZE,
+  HEADER_SIZE,
+  type HypercoreFiles,
+  hypercoreHeader,
+  lengthFromBitfield,
+  type StoredSize,
+  storedSize,
+} from './stored-size.js'

@@ -14,10 +14,43 @@ export interface ProtocolConstructor {
 export type StorageClass = new (handlers?: StorageHandlers) => RandomAccessStorage
 export type FileStorage = (filename: string, opts?: { directory?: string; truncate?: boolean }) => RandomAccessStorage
 export type MemoryStorage = (name?: string) => RandomAccessStorage
-export type BitfieldConstructor = (pageSize: number, pages: Buffer[]) => { tree: unknown }
-export type TreeIndexConstructor = (bits: unknown) => { blocks(): number }
+/** A sparse-bitfield over some of a bitfield's pages. */
+export interface SparseBits {
+  get(index: number): boolean
+  set(index: number, value: boolean): boolean
+}
+/** hypercore 9's bitfield: data bits (and their index) plus the tree bits, in shared pages. */
+export interface HypercoreBitfield {
+  readonly tree: SparseBits
+  readonly pages: { readonly length: number; get(index: number, noAllocate?: boolean): { buffer: Buffer } | undefined }
+  get(index: number): boolean
+  set(index: number, value: boolean): boolean
+  /** Data bits set in `[start, end)`. */
+  total(start: number, end: number): number
+}
+export type BitfieldConstructor = (pageSize: number, pages: Buffer[]) => HypercoreBitfield
+export type TreeIndexConstructor = (bits: SparseBits) => { blocks(): number; set(index: number): boolean }
 export interface FlatTree {
   fullRoots(index: number): number[]
+  leftChild(index: number): number
+  rightChild(index: number): number
+  /** The leftmost and rightmost leaf (even) index below `index`. */
+  spans(index: number): [number, number]
+}
+/** A node of a core's Merkle tree, as hypercore 9 stores it in `tree`. */
+export interface TreeNode {
+  readonly index: number
+  readonly hash: Buffer
+  readonly size: number
+}
+/** hypercore-crypto 2, as hypercore 9 uses it. */
+export interface HypercoreCrypto {
+  data(data: Buffer): Buffer
+  parent(a: TreeNode, b: TreeNode): Buffer
+  tree(roots: TreeNode[]): Buffer
+  signable(roots: TreeNode[], length: number): Buffer
+  sign(message: Buffer, secretKey: Buffer): Buffer
+  verify(message: Buffer, signature: Buffer, publicKey: Buffer): boolean
 }
 
 /** The engine packages, as `#node` hands them out. */
@@ -31,4 +64,6 @@ export interface EngineModules {
   bitfield: BitfieldConstructor
   treeIndex: TreeIndexConstructor
   flat: FlatTree
+  /** The hypercore-crypto hypercore 9 signs and hashes with. */
+  crypto: HypercoreCrypto
 }

@@ -5,6 +5,7 @@ import type {
   EngineModules,
   FileStorage,
   FlatTree,
+  HypercoreCrypto,
   MemoryStorage,
   ProtocolConstructor,
   StorageClass,
@@ -35,4 +36,5 @@ export const modules: EngineModules = {
   bitfield: require('hypercore/lib/bitfield') as BitfieldConstructor,
   treeIndex: require('hypercore/lib/tree-index') as TreeIndexConstructor,
   flat: hypercoreRequire('flat-tree') as FlatTree,
+  crypto: require('hypercore/lib/crypto') as HypercoreCrypto,
 }

@@ -1,3 +1,4 @@
+import { modules } from '#node'
 import type { Callback, CallbackHypercore, Hypercore } from './hypercore-types.js'
 import type { RandomAccessStorage } from './storage-types.js'
 
@@ -71,15 +72,16 @@ export function statMaybe(file: RandomAccessStorage): Promise<number | null> {
 
 /**
  * Read `size` bytes at `offset`; `null` only where the storage proves them absent: the file does
- * not exist, or its size (asked when a read fails without a code: random-access-file and -memory
- * report a short read that way) ends before `offset + size`. Any other failure rejects.
+ * not exist, or its size (asked when a read fails as a short read does: without a code in
+ * random-access-memory, `EPARTIALREAD` in random-access-file) ends before `offset + size`. Any other
+ * failure rejects: a file a crash left short is absent past its end, never a reason to fail.
  */
 export function readMaybe(file: RandomAccessStorage, offset: number, size: number): Promise<Buffer | null> {
   return new Promise<Buffer | null>((resolve, reject) => {
     file.read(offset, size, (err, data) => {
       if (!err) resolve(data ?? null)
       else if (isAbsent(err)) resolve(null)
-      else if ((err as NodeJS.ErrnoException).code !== undefined) reject(err)
+      else if (!isShortRead(err)) reject(err)
       else {
         statMaybe(file).then(
           (length) => (length === null || length < offset + size ? resolve(null) : reject(err)),
@@ -90,7 +92,34 @@ export function readMaybe(file: RandomAccessStorage, offset: number, size: numbe
   })
 }
 
+/**
+ * Whether a failed read may only have been short: an error without a code (random-access-memory) or
+ * random-access-file's `EPARTIALREAD`. Only the file's size can tell.
+ */
+function isShortRead(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === undefined || code === 'EPARTIALREAD'
+}
+
 export const write = (file: RandomAccessStorage, offset: number, data: Buffer): Promise<void> =>
   call((cb) => file.write(offset, data, cb))
 
 export const closeStorage = (file: RandomAccessStorage): Promise<void> => call((cb) => file.close(cb))
+
+/** Cut the file to `size` bytes (random-access-storage's `del` up to the end truncates). */
+export const truncate = (file: RandomAccessStorage, size: number): Promise<void> =>
+  call((cb) => file.del(size, Number.MAX_SAFE_INTEGER, cb))
+
+/** Sync the file (it must have `sync`: see `canSync`). */
+export const sync = (file: RandomAccessStorage): Promise<void> =>
+  call((cb) => (file.sync as NonNullable<RandomAccessStorage['sync']>)(cb))
+
+/** Whether the file can be synced: random-access-storage 1 leaves `sync` to each storage. */
+export function canSync(file: RandomAccessStorage): boolean {
+  return typeof file.sync === 'function'
+}
+
+/** A short checksum of `data` (the first 8 bytes of the BLAKE2b hash hypercore 9 gives a block). */
+export function checksum(data: Buffer): Buffer {
+  return modules.crypto.data(data).subarray(0, 8)
+}

@@ -12,6 +12,11 @@ export interface RandomAccessStorage {
   stat(cb: StorageCallback<{ size: number }>): void
   close(cb?: StorageCallback): void
   destroy(cb?: StorageCallback): void
+  /**
+   * Make every write before it survive a power loss (fsync). Optional in random-access-storage 1; a
+   * durable store needs it, and without it a store can promise nothing across a power loss.
+   */
+  sync?(cb?: StorageCallback): void
 }
 
 /** What a storage function gives back for a file name (corestore passes paths like `ab/cd/abcd…/tree`). */

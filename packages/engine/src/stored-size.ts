@@ -7,11 +7,35 @@ const createTreeIndex = modules.treeIndex
 const flat = modules.flat
 
 /** Every hypercore 9 file (`bitfield`, `tree`, `signatures`) starts with a 32-byte header. */
-const HEADER_SIZE = 32
+export const HEADER_SIZE = 32
 /** A `tree` node: a 32-byte hash and the byte size of the blocks below it (uint64, big-endian). */
-const NODE_SIZE = 40
+export const NODE_SIZE = 40
+/** A `signatures` slot: the ed25519 signature of the core at one length. */
+export const SIGNATURE_SIZE = 64
 /** The page size hypercore 9 writes in new `bitfield` headers. */
-const DEFAULT_PAGE_SIZE = 3584
+export const BITFIELD_PAGE_SIZE = 3584
+
+const HEADERS = {
+  bitfield: { type: 0, size: BITFIELD_PAGE_SIZE, name: '' },
+  signatures: { type: 1, size: SIGNATURE_SIZE, name: 'Ed25519' },
+  tree: { type: 2, size: NODE_SIZE, name: 'BLAKE2b' },
+} as const
+
+/**
+ * The 32-byte header hypercore 9 writes at the start of `file`: a magic number, the file's type,
+ * its entry size (a bitfield's page size) and the algorithm's name.
+ */
+export function hypercoreHeader(file: keyof typeof HEADERS, pageSize?: number): Buffer {
+  const { type, size, name } = HEADERS[file]
+  const buf = Buffer.alloc(HEADER_SIZE)
+  buf.set([5, 2, 87, type, 0])
+  buf.writeUInt16BE(pageSize ?? size, 5)
+  if (name) {
+    buf[7] = name.length
+    buf.write(name, 8)
+  }
+  return buf
+}
 
 /** Read access to one core's files; both resolve `null` where the file is absent or too short. */
 export interface HypercoreFiles {
@@ -47,7 +71,7 @@ export async function storedSize(files: HypercoreFiles): Promise<StoredSize | nu
 /** The length hypercore 9 gives a core from its `bitfield` file (absent: 0). */
 export function lengthFromBitfield(file: Buffer | null): number {
   if (!file || file.length <= HEADER_SIZE) return 0
-  const pageSize = file.readUInt16BE(5) || DEFAULT_PAGE_SIZE
+  const pageSize = file.readUInt16BE(5) || BITFIELD_PAGE_SIZE
   const pages: Buffer[] = []
   for (let offset = HEADER_SIZE; offset < file.length; offset += pageSize) {
     pages.push(file.subarray(offset, offset + pageSize))
