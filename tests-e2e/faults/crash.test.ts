@@ -21,9 +21,10 @@ interface Run {
  * Start the writer and SIGKILL it `extraMs` after its `afterAcks`-th acknowledged append, or, when
  * `afterAcks` is 0, `extraMs` after it started (possibly while it is still opening the store).
  */
-function runAndKill(dir: string, afterAcks: number, extraMs: number): Promise<Run> {
+function runAndKill(dir: string, durable: boolean, afterAcks: number, extraMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', writer, dir], {
+    const args = ['--conditions=source', '--import', 'tsx', writer, dir, ...(durable ? ['--durable'] : [])]
+    const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -58,7 +59,7 @@ function runAndKill(dir: string, afterAcks: number, extraMs: number): Promise<Ru
   })
 }
 
-test(`${KILLS} SIGKILLs at random moments during appends lose no acknowledged block and no key`, async (t) => {
+test(`${KILLS} SIGKILLs at random moments during appends, durable or not, lose no acknowledged block and no key`, async (t) => {
   const seed = seedFromEnv('FAULT_SEED')
   t.diagnostic(`seed ${seed} (replay with FAULT_SEED=${seed})`)
   const random = seeded(seed)
@@ -69,9 +70,11 @@ test(`${KILLS} SIGKILLs at random moments during appends lose no acknowledged bl
 
   for (let kill = 0; kill < KILLS; kill++) {
     const early = random() < 0.3
+    // Every other writer is durable: each reopen then repairs what the other mode left.
+    const durable = kill % 2 === 1
     const run = early
-      ? await runAndKill(dir, 0, Math.floor(random() * 700))
-      : await runAndKill(dir, 1 + Math.floor(random() * 40), Math.floor(random() * 60))
+      ? await runAndKill(dir, durable, 0, Math.floor(random() * 700))
+      : await runAndKill(dir, durable, 1 + Math.floor(random() * 40), Math.floor(random() * 60))
     if (run.keys) {
       if (keys) assert.deepEqual(run.keys, keys, `kill ${kill}: the keys changed after a restart`)
       keys = run.keys

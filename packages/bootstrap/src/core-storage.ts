@@ -103,9 +103,10 @@ class CoreFiles implements FileOwner {
   /** The public key and how to write it again, once settled: what a journal entry keeps. */
   #publicKey: Buffer | null = null
   #name: Buffer | null = null
-  /** Block writes of this session are covered by a journal entry. */
+  /** Block writes of this session are covered by a journal entry: this one. */
   #marked: Promise<void> | null = null
   #markedDone = false
+  #entry: JournalEntry | undefined
   #foldersSynced = false
   #tracked = 0
   /**
@@ -207,7 +208,7 @@ class CoreFiles implements FileOwner {
   async #mark(): Promise<void> {
     const journal = this.#journal as Journal
     const entry = journal.get(this.id)
-    await journal.write({
+    this.#entry = await journal.write({
       discoveryKey: this.#identity.discoveryKey,
       publicKey: this.#publicKey ?? entry?.publicKey ?? Buffer.alloc(32),
       name: this.#name,
@@ -222,7 +223,7 @@ class CoreFiles implements FileOwner {
   async #retire(): Promise<void> {
     await syncCoreFiles(this.#storage, this.directory, { keysOnly: true })
     await this.#syncFolders()
-    this.#journal?.retire(this.id)
+    this.#journal?.retire(this.id, this.#entry)
     this.#markedDone = false
     this.#marked = null
   }
@@ -248,8 +249,9 @@ class CoreFiles implements FileOwner {
 
   /** A `purge()` a crash interrupted: finish it before the core is made again. */
   async #finishPurge(): Promise<void> {
+    const entry = this.#journal?.get(this.id)
     await removeCoreFiles(this.#storage, this.#identity.discoveryKey)
-    this.#journal?.retire(this.id)
+    this.#journal?.retire(this.id, entry)
   }
 
   /** Repair what the crash of an earlier session may have torn, then sync the core and retire its entry. */
@@ -268,7 +270,7 @@ class CoreFiles implements FileOwner {
     })
     await syncCoreFiles(this.#storage, this.directory, { keysOnly: false })
     await this.#syncFolders()
-    journal.retire(this.id)
+    journal.retire(this.id, entry)
   }
 
   #knownSecretKey(): Buffer | null {

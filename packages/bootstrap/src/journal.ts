@@ -104,19 +104,22 @@ export class Journal {
   }
 
   /** Write an entry; resolves once it is synced. Concurrent writes share one sync. */
-  write(entry: JournalEntry): Promise<void> {
+  write(entry: JournalEntry): Promise<JournalEntry> {
     const id = entry.discoveryKey.toString('hex')
     this.#live.set(id, entry)
     this.#inherited.delete(id)
     this.#pending.push(frame(ENTRY, encodeEntry(entry)))
-    return this.#flush()
+    return this.#flush().then(() => entry)
   }
 
-  /** Retire a core's entry: every file of it is synced. Written with the next sync, not waited for. */
-  retire(id: string): void {
-    this.#inherited.delete(id)
+  /**
+   * Retire a core's entry: every file of it is synced. Written with the next sync, not waited for.
+   * With `entry`, only if that is still the live one (a core reopened meanwhile wrote its own).
+   */
+  retire(id: string, expected?: JournalEntry): void {
     const entry = this.#live.get(id)
-    if (!entry) return
+    if (!entry || (expected && entry !== expected)) return
+    this.#inherited.delete(id)
     this.#live.delete(id)
     this.#pending.push(frame(DONE, entry.discoveryKey))
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, constants, promises as fs, open } from 'node:fs'
+import { close, closeSync, constants, promises as fs, fsync, open } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { randomAccessFile, type StorageCallback } from '@corestore/engine'
@@ -39,11 +39,11 @@ export function directoryStorage(directory: string, maxOpenFiles: number | undef
 }
 
 /** fsync a directory, so that the files created (or removed) in it stay so after a power loss. */
-export async function syncDirectory(directory: string): Promise<void> {
-  const dir = await fs.open(directory, constants.O_RDONLY)
-  try {
-    await dir.sync()
-  } finally {
-    await dir.close()
-  }
+export function syncDirectory(directory: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    open(directory, constants.O_RDONLY, (err, fd) => {
+      if (err) return reject(err)
+      fsync(fd, (syncErr) => close(fd, (closeErr) => (syncErr || closeErr ? reject(syncErr ?? closeErr) : resolve())))
+    })
+  })
 }

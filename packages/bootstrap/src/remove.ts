@@ -1,7 +1,7 @@
 import { engine, type RandomAccessStorage } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { fs, join } from '#node'
-import { Journal } from './journal.js'
+import { Journal, type JournalEntry } from './journal.js'
 import { coreDirectory, coreParents, corePath } from './layout.js'
 import type { Storage } from './storage.js'
 
@@ -19,15 +19,16 @@ export const CORE_FILES = ['key', 'secret_key', 'name', 'tree', 'data', 'bitfiel
 export async function removeStoredCore(storage: Storage, discoveryKey: Buffer): Promise<void> {
   const journal = storage.journal
   const id = discoveryKey.toString('hex')
+  let entry: JournalEntry | undefined
   if (journal) {
     const publicKey = journal.get(id)?.publicKey ?? Buffer.alloc(32)
-    const entry = { discoveryKey, publicKey, name: null, secretKey: null, trusted: 0, blocks: false, purging: true }
-    await journal.write(entry).catch((err) => {
+    const purge = { discoveryKey, publicKey, name: null, secretKey: null, trusted: 0, blocks: false, purging: true }
+    entry = await journal.write(purge).catch((err) => {
       throw err instanceof CorestoreError ? err : CorestoreError.storage(id, err)
     })
   }
   await removeCoreFiles(storage, discoveryKey)
-  journal?.retire(id)
+  journal?.retire(id, entry)
 }
 
 /** Remove a core's files; with a journal, so that the removal survives a power loss. */
@@ -95,6 +96,6 @@ export async function openJournal(storage: Storage): Promise<void> {
   for (const entry of [...(storage.journal?.entries() ?? [])]) {
     if (!entry.purging) continue
     await removeCoreFiles(storage, entry.discoveryKey)
-    storage.journal?.retire(entry.discoveryKey.toString('hex'))
+    storage.journal?.retire(entry.discoveryKey.toString('hex'), entry)
   }
 }

@@ -1,25 +1,35 @@
-import { rm, rmdir, unlink } from 'node:fs/promises'
+import { rmdir, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { coreDirectory, LOCK_FILE, lockStore, MASTER_KEY_FILE, openStorage, type StoreLock } from '@corestore/bootstrap'
+import {
+  coreDirectory,
+  JOURNAL_FILE,
+  LOCK_FILE,
+  lockStore,
+  MASTER_KEY_FILE,
+  openJournal,
+  openStorage,
+  removeStoredCore,
+  type StoreLock,
+} from '@corestore/bootstrap'
 import { isCorestoreError } from '@corestore/errors'
 import { exists } from './directory.js'
 
 /**
  * What opening a store in `dir` and one core in it is about to create, noted before it does: the
- * folders down to `dir`, `master_key`, `LOCK` and the core's `xx/yy/<dk>` folder. `undo()` takes
- * back exactly those and nothing that was there before, so a clone that received nothing leaves
- * the disk as it found it.
+ * folders down to `dir`, `master_key`, `LOCK`, `JOURNAL` and the core. `undo()` takes back exactly
+ * those and nothing that was there before, so a clone that received nothing leaves the disk as it
+ * found it.
  */
 export class Footprint {
   readonly #dir: string
   /** Folders from `dir` upwards that did not exist, deepest first. */
   readonly #folders: string[]
-  /** The core's folder, when it did not exist, then the `xx/yy` and `xx` above it that did not. */
-  readonly #core: string[]
-  /** `master_key` and `LOCK`, when they did not exist. */
+  /** The core's discovery key, when it was not stored before. */
+  readonly #core: Buffer | null
+  /** `master_key`, `LOCK` and `JOURNAL`, when they did not exist. */
   readonly #files: string[]
 
-  private constructor(dir: string, folders: string[], core: string[], files: string[]) {
+  private constructor(dir: string, folders: string[], core: Buffer | null, files: string[]) {
     this.#dir = dir
     this.#folders = folders
     this.#core = core
@@ -38,9 +48,9 @@ export class Footprint {
       for (const path of paths) if (!(await exists(join(dir, path)))) out.push(join(dir, path))
       return out
     }
-    // A core that was there before is not ours to remove, nor are the folders above it.
-    const coreFolders = (await exists(join(dir, core))) ? [] : await missing([core, core.slice(0, 5), core.slice(0, 2)])
-    return new Footprint(dir, folders, coreFolders, await missing([MASTER_KEY_FILE, LOCK_FILE]))
+    // A core that was there before is not ours to remove.
+    const created = (await exists(join(dir, core))) ? null : discoveryKey
+    return new Footprint(dir, folders, created, await missing([MASTER_KEY_FILE, LOCK_FILE, JOURNAL_FILE]))
   }
 
   /**
@@ -50,17 +60,19 @@ export class Footprint {
    * @returns whether it removed what was created
    */
   async undo(): Promise<boolean> {
+    const storage = openStorage(this.#dir)
     let lock: StoreLock | null
     try {
-      lock = await lockStore(openStorage(this.#dir))
+      lock = await lockStore(storage)
     } catch (err) {
       if (isCorestoreError(err) && err.code === 'STORE_LOCKED') return false
       throw err
     }
     try {
-      const [core, ...above] = this.#core
-      if (core !== undefined) await rm(core, { recursive: true, force: true })
-      for (const folder of above) await removeFolder(folder)
+      // The core goes as purge() removes one (its folder and the empty ones above), journal included.
+      await openJournal(storage)
+      if (this.#core) await removeStoredCore(storage, this.#core)
+      await storage.journal?.close()
       for (const file of this.#files) await unlink(file).catch(ignoreMissing)
     } finally {
       await lock?.release()

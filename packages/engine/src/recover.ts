@@ -58,37 +58,51 @@ export async function recoverCore(files: RecoveryFiles, opts: RecoveryOptions): 
   const state = await readState(files)
   const tree = new NodeReader(files)
   const claimed = modules.treeIndex(state.bitfield.tree).blocks()
-  const proved = await provedLength(files, tree, opts, claimed)
   const writer = opts.secretKey !== null
+  const proofs = provedLengths(files, tree, opts, claimed)
 
-  let length = proved.length
+  let length = 0
+  let cutFrom = 0
   let verifiedBlocks = 0
   let droppedBlocks = 0
   let rebuilt: Bitfield
   if (writer) {
-    // A trusted length that no longer verifies proves nothing below it either: check from the start.
-    const check = new Verifier(files, tree, opts.trusted <= length ? opts.trusted : 0)
-    const bad = await check.firstBad(proved.roots)
-    verifiedBlocks = check.blocks
-    if (bad !== null) {
-      droppedBlocks = length - bad
-      length = bad
+    // The highest signed length whose blocks all verify; failing that, the longest verified prefix
+    // of any signed length (a block torn under one signature may be whole under a shorter one).
+    for await (const proved of proofs) {
+      if (proved.length <= length) break
+      // A trusted length that no longer verifies proves nothing below it either: check from the start.
+      const check = new Verifier(files, tree, opts.trusted <= proved.length ? opts.trusted : 0)
+      const bad = await check.firstBad(proved.roots)
+      verifiedBlocks += check.blocks
+      if (bad === null) {
+        length = proved.length
+        cutFrom = 0
+        break
+      }
+      if (bad > length) {
+        length = bad
+        cutFrom = proved.length
+      }
     }
+    droppedBlocks = Math.max(claimed, cutFrom) - length
     rebuilt = fullBitfield(state.pageSize, length)
   } else {
+    const proved = (await proofs.next()).value ?? { length: 0, roots: [] }
     const replica = new ReplicaVerifier(files, tree, state.bitfield, state.pageSize)
     await replica.visit(proved.roots)
+    length = proved.length
     verifiedBlocks = replica.blocks
     droppedBlocks = replica.dropped
     rebuilt = replica.rebuilt
   }
 
   let changed = await rewriteBitfield(files, state, rebuilt)
-  if (writer) changed = (await cutWriter(files, tree, opts, proved, length)) || changed
+  if (writer) changed = (await cutWriter(files, tree, opts, length, cutFrom > length)) || changed
   else changed = (await cutAfter(files, 'signatures', HEADER_SIZE + SIGNATURE_SIZE * length)) || changed
   changed = (await fixHeader(files, 'tree')) || changed
   changed = (await fixHeader(files, 'signatures')) || changed
-  return { claimed, length, verifiedBlocks, droppedBlocks, changed }
+  return { claimed, length, verifiedBlocks, droppedBlocks: Math.max(0, droppedBlocks), changed }
 }
 
 interface State {
@@ -115,43 +129,51 @@ async function readState(files: RecoveryFiles): Promise<State> {
 interface Proved {
   readonly length: number
   readonly roots: TreeNode[]
-  /** The signature slots read, from index `signaturesFrom`. */
-  readonly signatures: Buffer
 }
 
 /**
- * The highest length a signature (or, for a core that is not live, the key itself) proves, with its
- * roots. Candidates are the bitfield's claim and every signed length from the trusted one up: a
- * crash may have kept a signed block whose bitfield update was lost.
+ * The lengths a signature (or, for a core that is not live, the key itself) proves, with their
+ * roots, highest first. Candidates are the bitfield's claim and every signed length from the trusted
+ * one up (a crash may have kept a signed block whose bitfield update was lost); then, if that was
+ * not enough, every signed length below.
  */
-async function provedLength(
+async function* provedLengths(
   files: RecoveryFiles,
   tree: NodeReader,
   opts: RecoveryOptions,
   claimed: number,
-): Promise<Proved> {
-  const from = Math.max(0, opts.trusted - 1)
+): AsyncGenerator<Proved> {
   const end = await files.size('signatures')
-  const start = HEADER_SIZE + SIGNATURE_SIZE * from
-  const signatures =
-    end > start ? ((await files.read('signatures', start, end - start)) ?? Buffer.alloc(0)) : Buffer.alloc(0)
-  const candidates = new Set<number>()
-  for (let i = Math.floor(signatures.length / SIGNATURE_SIZE) - 1; i >= 0; i--) {
-    if (!isBlank(signatures.subarray(i * SIGNATURE_SIZE, (i + 1) * SIGNATURE_SIZE))) candidates.add(from + i + 1)
+  const slots = Math.max(0, Math.floor((end - HEADER_SIZE) / SIGNATURE_SIZE))
+  const from = Math.min(Math.max(0, opts.trusted - 1), slots)
+  const tried = new Set<number>()
+  for (const [first, last] of [
+    [from, slots],
+    [0, from],
+  ] as const) {
+    const signatures =
+      last > first
+        ? ((await files.read('signatures', HEADER_SIZE + SIGNATURE_SIZE * first, SIGNATURE_SIZE * (last - first))) ??
+          Buffer.alloc(0))
+        : Buffer.alloc(0)
+    const signatureAt = (length: number): Buffer | null => {
+      const slot = length - 1 - first
+      if (slot < 0 || (slot + 1) * SIGNATURE_SIZE > signatures.length) return null
+      return signatures.subarray(slot * SIGNATURE_SIZE, (slot + 1) * SIGNATURE_SIZE)
+    }
+    const candidates: number[] = []
+    for (let i = last - first - 1; i >= 0; i--) {
+      if (!isBlank(signatures.subarray(i * SIGNATURE_SIZE, (i + 1) * SIGNATURE_SIZE))) candidates.push(first + i + 1)
+    }
+    if (claimed > first && claimed <= last && !candidates.includes(claimed)) candidates.push(claimed)
+    if (first === from && claimed > last) candidates.push(claimed)
+    for (const length of candidates.sort((a, b) => b - a)) {
+      if (tried.has(length)) continue
+      tried.add(length)
+      const roots = await tree.roots(length)
+      if (roots && proves(opts.publicKey, roots, length, signatureAt(length))) yield { length, roots }
+    }
   }
-  if (claimed > 0) candidates.add(claimed)
-  for (const length of [...candidates].sort((a, b) => b - a)) {
-    const roots = await tree.roots(length)
-    if (!roots) continue
-    const slot = length - 1 - from
-    const signature = slot >= 0 ? signatures.subarray(slot * SIGNATURE_SIZE, (slot + 1) * SIGNATURE_SIZE) : null
-    if (proves(opts.publicKey, roots, length, signature)) return { length, roots, signatures }
-  }
-  if (from > 0) {
-    // Nothing above the trusted length verifies (that length included): look again from the start.
-    return provedLength(files, tree, { ...opts, trusted: 0 }, claimed)
-  }
-  return { length: 0, roots: [], signatures }
 }
 
 function proves(publicKey: Buffer, roots: TreeNode[], length: number, signature: Buffer | null): boolean {
@@ -373,22 +395,21 @@ async function rewriteBitfield(files: RecoveryFiles, state: State, rebuilt: Bitf
   return true
 }
 
-/** A writer's files cut to `length`: a new last signature when cut below the proved one, nothing after. */
+/** A writer's files cut to `length`: signed again when cut below a signed length, nothing after. */
 async function cutWriter(
   files: RecoveryFiles,
   tree: NodeReader,
   opts: RecoveryOptions,
-  proved: Proved,
   length: number,
+  resign: boolean,
 ): Promise<boolean> {
   let changed = false
-  if (length > 0 && length < proved.length) {
-    const roots = (await tree.roots(length)) as TreeNode[]
+  const roots = (await tree.roots(length)) ?? []
+  if (length > 0 && resign) {
     const signature = crypto.sign(crypto.signable(roots, length), opts.secretKey as Buffer)
     await files.write('signatures', HEADER_SIZE + SIGNATURE_SIZE * (length - 1), signature)
     changed = true
   }
-  const roots = (await tree.roots(length)) ?? []
   const byteLength = roots.reduce((n, r) => n + r.size, 0)
   changed = (await cutAfter(files, 'signatures', HEADER_SIZE + SIGNATURE_SIZE * length)) || changed
   changed = (await cutAfter(files, 'tree', HEADER_SIZE + NODE_SIZE * 2 * length)) || changed

@@ -106,6 +106,15 @@ test('a bitfield claiming tree nodes that never reached the disk is cut back to 
   await assertBlocks(await reopened(w), 9)
 })
 
+test('an append torn in flight (its parent node and signature written, its leaf not) keeps the blocks before it', async () => {
+  const w = await written(6)
+  // Block 5's leaf (node 10) never reached the disk; node 9 above it and signature 5 did.
+  await engine.write(w.storage('tree'), 32 + 40 * 10, Buffer.alloc(40))
+  const r = await recover(w)
+  assert.equal(r.length, 5)
+  await assertBlocks(await reopened(w), 5)
+})
+
 test("a hole in a writer's data cuts the log there, signed again, and it appends after", async () => {
   const w = await written(16)
   const core = await reopened(w)
