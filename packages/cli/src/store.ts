@@ -15,9 +15,12 @@ export async function requireStore(dir: string): Promise<Buffer> {
   return masterKey
 }
 
-/** Open the store in `dir` for the length of `fn`, then close it, whatever happens. */
+/**
+ * Open the store in `dir` for the length of `fn`, then close it, whatever happens. Durable: what the
+ * command reports as written survives a power loss.
+ */
 export async function withStore<T>(dir: string, fn: (store: Corestore) => Promise<T>): Promise<T> {
-  const store = new Corestore(dir)
+  const store = new Corestore(dir, { durable: true })
   try {
     await store.ready()
     return await fn(store)

@@ -12,7 +12,8 @@ export const append: Command = {
 
 Appends each data argument as one block to the store's default core, or to the default core of
 the namespace given (a:b is namespace('a').namespace('b')). With -, reads standard input and
-appends each line as a block. Creates the store when <dir> holds none yet.
+appends each line as a block. Creates the store when <dir> holds none yet. The blocks are synced
+to disk before the command reports them: they survive a power loss.
 
 Options:
   --namespace name  append to store.namespace(name).default()

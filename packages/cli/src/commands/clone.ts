@@ -21,8 +21,9 @@ export const clone: Command = {
 Looks the core with this key up on the HyperDHT, connects to the peers serving it, and downloads
 every block it has, into the store in <dir> (created when it holds none yet). A progress bar on
 standard error shows blocks and bytes, the rate and the time left. Run it again to fetch what was
-appended since. A clone that receives nothing (no peer, interrupted) removes what it created:
-the folders, master_key, LOCK and the core's folder; nothing that was there before.
+appended since. Blocks are synced to disk as they arrive (a durable store). A clone that receives
+nothing (no peer, interrupted) removes what it created: the folders, master_key, LOCK, JOURNAL
+and the core's folder; nothing that was there before.
 
 Options:
 ${NETWORK_HELP}
@@ -39,7 +40,7 @@ ${NETWORK_HELP}
     // A clone that receives nothing takes back what it created: no store is left behind for nothing.
     const footprint = await Footprint.before(dir, discoveryKey(Buffer.from(key, 'hex')))
     const signal = interrupted(() => process.exit(2))
-    const store = new Corestore(dir)
+    const store = new Corestore(dir, { durable: true })
     let networker: Networker | null = null
     let progress: Progress | null = null
     let received = 0
