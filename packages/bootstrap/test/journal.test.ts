@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Journal, JOURNAL_FILE, type JournalEntry, openStorage, type Storage } from '@corestore/bootstrap'
+import { JOURNAL_FILE, Journal, type JournalEntry, openStorage, type Storage } from '@corestore/bootstrap'
 import { createMemoryStorage, engine, type RandomAccessStorage, type StorageCallback } from '@corestore/engine'
 import { randomBytes } from '@corestore/keychain'
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { readlinkSync } from 'node:fs'
+import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { basename, join } from 'node:path'
 import { test } from 'node:test'
 import { Corestore, isCorestoreError } from '@corestore/core'
-import { createMemoryStorage, engine, randomAccessMemory, type StorageFactory } from '@corestore/engine'
+import { createMemoryStorage, randomAccessMemory, type StorageFactory } from '@corestore/engine'
 import { opened, readAll, tmpDir } from '@corestore/test-helpers'
 
 function invalidDurable(err: unknown): boolean {
@@ -136,6 +136,9 @@ test('a durable directory store fdatasyncs data, tree and signatures before the 
   const journal = first.findIndex((e) => e.startsWith('fdatasync') && e.endsWith('/JOURNAL'))
   const data = first.findIndex((e) => e.startsWith('write') && e.endsWith('/data'))
   assert.ok(journal >= 0 && journal < data, 'the journal entry is synced before the first block is written')
-  assert.ok(first.some((e) => e === `fsync ${folder}`), 'the folder of the core is synced with its first commit')
+  assert.ok(
+    first.some((e) => e === `fsync ${folder}`),
+    'the folder of the core is synced with its first commit',
+  )
   assert.ok(!second.some((e) => e.startsWith('fsync')), 'folders are synced once')
 })
