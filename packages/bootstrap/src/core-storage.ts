@@ -335,13 +335,12 @@ class CoreFiles implements FileOwner {
     return { derivedSecretKey: derived?.secretKey ?? kept, storedKey: storedKey ?? publicKey }
   }
 
-  /** The stored name; where the journal covers the core, the journal's when the file was torn (and the file mended). */
+  /** The stored name (the journal's where a crash took the file); a file the journal covers is written again. */
   async #storedName(entry: JournalEntry | undefined, repair: boolean): Promise<Buffer | null> {
-    if (!repair || !entry?.name) return readStoredName(this.#storage, this.#identity.discoveryKey)
-    const stored = await readStoredName(this.#storage, this.#identity.discoveryKey).catch(() => null)
-    if (stored?.equals(entry.name)) return stored
-    const name = entry.name
-    await this.#read('name', (f) => engine.write(f, 0, encodeName(name)))
+    const name = await readStoredName(this.#storage, this.#identity.discoveryKey)
+    if (repair && name && entry?.name?.equals(name)) {
+      await this.#read('name', (f) => engine.write(f, 0, encodeName(name)))
+    }
     return name
   }
 

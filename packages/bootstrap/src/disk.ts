@@ -47,18 +47,21 @@ export async function hasStoredCore(storage: Storage, discoveryKey: Buffer): Pro
 }
 
 /**
- * The name a stored core's key pair derives from (its `name` file), or `null` when it has none.
- * Reads the file only: no core is opened and nothing is written.
+ * The name a stored core's key pair derives from (its `name` file, or the journal's copy when a crash
+ * took the file), or `null` when it has none. No core is opened and nothing is written.
  * @throws {CorestoreError} `CORRUPT_NAME` when the file does not hold a whole name, `STORAGE_ERROR`
  */
 export async function readStoredName(storage: Storage, discoveryKey: Buffer): Promise<Buffer | null> {
   const path = corePath(discoveryKey.toString('hex'), 'name')
   const buf = await readWhole(storage, path)
   // Through a storage function an empty file cannot be told from an absent one.
+  const name = buf === null || buf.length === 0 ? null : decodeName(buf)
+  if (name) return name
+  // A name file a crash tore or took, of a core the journal covers: the journal kept the name.
+  const kept = storage.journal?.get(discoveryKey.toString('hex'))?.name
+  if (kept) return kept
   if (buf === null || buf.length === 0) return null
-  const name = decodeName(buf)
-  if (!name) throw CorestoreError.corruptName(path)
-  return name
+  throw CorestoreError.corruptName(path)
 }
 
 /**
