@@ -68,10 +68,24 @@ test('a directory written by corestore 5.8.2 opens here with the same keys, writ
   })
 })
 
-test('a directory written here opens in corestore 5.8.2 with the same keys, writable, same blocks', async (t) => {
+for (const durable of [false, true]) {
+  test(`a directory written here${durable ? ' durably' : ''} opens in corestore 5.8.2 with the same keys, writable, same blocks`, async (t) => {
+    const dir = await tmpDir(t)
+    const written = await withStore(new Corestore(dir, { durable }), writeTypicalStore)
+    await withStore(new LegacyCorestore(dir), (legacy) => checkReopened(legacy, written))
+  })
+}
+
+test('a directory written by corestore 5.8.2 opens durably here, and what is appended durably reads back there', async (t) => {
   const dir = await tmpDir(t)
-  const written = await withStore(new Corestore(dir), writeTypicalStore)
-  await withStore(new LegacyCorestore(dir), (legacy) => checkReopened(legacy, written))
+  const written = await withStore(new LegacyCorestore(dir), writeTypicalStore)
+  await withStore(new Corestore(dir, { durable: true }), (ours) => checkReopened(ours, written))
+  await withStore(new LegacyCorestore(dir), async (back) => {
+    assert.deepEqual(await readAll(back.namespace('drive1').default()), [
+      ...(written.namespaced as Written).blocks,
+      'namespaced-more',
+    ])
+  })
 })
 
 test('both open a core of the other by discovery key alone', async (t) => {
