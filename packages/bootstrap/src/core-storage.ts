@@ -8,7 +8,7 @@ import {
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
 import { FailingFile, type FileOwner, noop, TrackedFile } from './core-file.js'
-import { deriveStoredName, readStoredName } from './disk.js'
+import { deriveStoredName, readNameFile } from './disk.js'
 import type { Journal, JournalEntry } from './journal.js'
 import { coreDirectory } from './layout.js'
 import { encodeName } from './name-file.js'
@@ -289,13 +289,16 @@ class CoreFiles implements FileOwner {
     if (identity.kind === 'derived') {
       this.#publicKey = identity.publicKey
       this.#name = identity.name
+      // A key file a crash tore, where the journal covers the core (anywhere else a different key
+      // is another core's: hypercore refuses it).
       const stale = storedKey !== null && repair && !storedKey.equals(identity.publicKey)
       // A new core (or one whose key file was lost): name first, then the key, so the core is
-      // always reopenable writable from what is on disk.
-      if (!storedKey || stale || repair) {
+      // always reopenable writable from what is on disk. (A torn name of a core whose key is
+      // whole is read from the journal, and mended, where it is read: opened by key.)
+      if (!storedKey || stale) {
         if (!storedKey && !entry) await this.#journalCreation()
         await this.#read('name', (f) => engine.write(f, 0, encodeName(identity.name)))
-        if (!storedKey || stale) await this.#restoreKey(identity.publicKey)
+        await this.#restoreKey(identity.publicKey)
       }
       return { derivedSecretKey: identity.secretKey, storedKey: stale || !storedKey ? identity.publicKey : storedKey }
     }
@@ -306,11 +309,13 @@ class CoreFiles implements FileOwner {
         if (!entry) await this.#journalCreation(identity.secretKey)
         await this.#restoreKey(identity.publicKey)
       }
-      return { derivedSecretKey: null, storedKey: storedKey ?? identity.publicKey }
+      // A secret_key file the crash may have torn: hypercore would take its bytes over the caller's.
+      if (repair) await this.#restoreSecretKey(identity.secretKey)
+      return { derivedSecretKey: repair ? identity.secretKey : null, storedKey: storedKey ?? identity.publicKey }
     }
 
     const known = identity.kind === 'key' ? identity.publicKey : null
-    const stored = await this.#storedName(entry, repair)
+    const stored = await this.#storedName(entry)
     const candidate = known ?? storedKey ?? entry?.publicKey ?? null
     const derived = stored
       ? candidate
@@ -330,18 +335,23 @@ class CoreFiles implements FileOwner {
       if (!entry) await this.#journalCreation(null)
       await this.#restoreKey(publicKey)
     }
-    // A secret key pair's secret key the journal kept, where `secret_key` may be torn.
+    // A key pair's secret key the journal kept, where `secret_key` may be torn.
     const kept = repair && !derived ? (entry?.secretKey ?? null) : null
+    if (kept) await this.#restoreSecretKey(kept)
     return { derivedSecretKey: derived?.secretKey ?? kept, storedKey: storedKey ?? publicKey }
   }
 
-  /** The stored name (the journal's where a crash took the file); a file the journal covers is written again. */
-  async #storedName(entry: JournalEntry | undefined, repair: boolean): Promise<Buffer | null> {
-    const name = await readStoredName(this.#storage, this.#identity.discoveryKey)
-    if (repair && name && entry?.name?.equals(name)) {
-      await this.#read('name', (f) => engine.write(f, 0, encodeName(name)))
+  /** The stored name; the journal's where a crash took or tore the file (and the file is mended). */
+  async #storedName(entry: JournalEntry | undefined): Promise<Buffer | null> {
+    const file = await readNameFile(this.#storage, this.#identity.discoveryKey)
+    if (file.name) return file.name
+    const kept = entry?.name
+    if (!kept) {
+      if (file.damaged) throw CorestoreError.corruptName(`${this.directory}/name`)
+      return null
     }
-    return name
+    await this.#read('name', (f) => engine.write(f, 0, encodeName(kept)))
+    return kept
   }
 
   /** A new core: journaled (synced) before its first file is written, so a crash can always be repaired. */
@@ -360,6 +370,10 @@ class CoreFiles implements FileOwner {
 
   async #restoreKey(publicKey: Buffer): Promise<void> {
     await this.#read('key', (f) => engine.write(f, 0, publicKey), this.keyFile)
+  }
+
+  async #restoreSecretKey(secretKey: Buffer): Promise<void> {
+    await this.#read('secret_key', (f) => engine.write(f, 0, secretKey), this.secretKeyFile)
   }
 
   /** Run `fn` on one of the core's files (a fresh handle unless `file` is given), naming it in errors. */

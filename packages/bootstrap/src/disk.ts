@@ -52,16 +52,25 @@ export async function hasStoredCore(storage: Storage, discoveryKey: Buffer): Pro
  * @throws {CorestoreError} `CORRUPT_NAME` when the file does not hold a whole name, `STORAGE_ERROR`
  */
 export async function readStoredName(storage: Storage, discoveryKey: Buffer): Promise<Buffer | null> {
-  const path = corePath(discoveryKey.toString('hex'), 'name')
-  const buf = await readWhole(storage, path)
-  // Through a storage function an empty file cannot be told from an absent one.
-  const name = buf === null || buf.length === 0 ? null : decodeName(buf)
-  if (name) return name
+  const file = await readNameFile(storage, discoveryKey)
+  if (file.name) return file.name
   // A name file a crash tore or took, of a core the journal covers: the journal kept the name.
   const kept = storage.journal?.get(discoveryKey.toString('hex'))?.name
   if (kept) return kept
-  if (buf === null || buf.length === 0) return null
-  throw CorestoreError.corruptName(path)
+  if (file.damaged) throw CorestoreError.corruptName(corePath(discoveryKey.toString('hex'), 'name'))
+  return null
+}
+
+/** The `name` file's name; `damaged` when the file holds bytes that are not a whole name. */
+export async function readNameFile(
+  storage: Storage,
+  discoveryKey: Buffer,
+): Promise<{ name: Buffer | null; damaged: boolean }> {
+  const buf = await readWhole(storage, corePath(discoveryKey.toString('hex'), 'name'))
+  // Through a storage function an empty file cannot be told from an absent one.
+  if (buf === null || buf.length === 0) return { name: null, damaged: false }
+  const name = decodeName(buf)
+  return { name, damaged: name === null }
 }
 
 /**
