@@ -86,11 +86,12 @@ export function sectorRanges(offset: number, length: number): [number, number][]
 
 /**
  * The page cache partly written back: every page that differs, the durable one or the one at the
- * crash; the size, the durable one or the one at the crash (a file not yet durable, or unlinked,
- * has none: it is then absent).
+ * crash; the size, the durable one or the one at the crash (a file not yet durable has none: it is
+ * then absent). A file unlinked at the crash is gone, or still there as it was made durable.
  */
 function pageCache(file: FileHistory, random: () => number): Buffer | null {
   const { durable, current } = file
+  if (current === null) return random() < 0.5 ? durable && Buffer.from(durable) : null
   const sized = random() < 0.5 ? durable : current
   if (sized === null) return null
   const out = Buffer.alloc(sized.length)

@@ -211,3 +211,17 @@ test('an image is all durable: a second power loss changes nothing', async () =>
     [0],
   )
 })
+
+test('an unlinked file comes back as it was made durable, or not at all, in every model', async () => {
+  for (const model of CRASH_MODELS) {
+    const fates = new Set<string>()
+    for (let seed = 0; seed < 50; seed++) {
+      const disk = await overwritten({ old: Buffer.alloc(PAGE + 10, 1), fresh: Buffer.alloc(10, 2), offset: 0 })
+      await engine.call((cb) => disk.storage('f').destroy(cb))
+      const f = await contents(disk.image(model, seeded(seed)), 'f')
+      if (f) assert.ok(f.equals(Buffer.alloc(PAGE + 10, 1)) || model !== 'page', `${model} seed ${seed}`)
+      fates.add(f === null ? 'absent' : 'there')
+    }
+    assert.deepEqual([...fates].sort(), ['absent', 'there'], model)
+  }
+})
