@@ -12,64 +12,47 @@ export interface Scenario {
   run(t: Trial): Promise<void>
 }
 
-const creation: Scenario = {
-  name: 'creation',
-  legacy: true,
-  async run(t) {
-    const main = await t.open()
-    await t.append(main)
-  },
+function scenario(name: string, run: Scenario['run'], opts: { legacy?: boolean } = {}): Scenario {
+  return { name, legacy: opts.legacy ?? true, run }
 }
 
-const cores: Scenario = {
-  name: 'cores',
-  legacy: true,
-  async run(t) {
-    const main = await t.open()
-    const named = t.track('named', t.store.get({ name: 'named' }), (s) => s.get({ name: 'named' }))
-    const ns = t.track('ns', t.store.namespace('ns').default(), (s) => s.namespace('ns').default())
-    for (let round = 0; round < 3; round++) {
-      for (const c of [main, named, ns]) await t.append(c)
-    }
-  },
-}
+const creation = scenario('creation', async (t) => {
+  const main = await t.open()
+  await t.append(main)
+})
 
-const oneAtATime: Scenario = {
-  name: 'one at a time',
-  legacy: true,
-  async run(t) {
-    const main = await t.open()
-    for (let i = 0; i < 12; i++) await t.append(main)
-  },
-}
+const cores = scenario('cores', async (t) => {
+  const main = await t.open()
+  const named = t.named('named')
+  const ns = t.namespaceDefault('ns')
+  for (let round = 0; round < 3; round++) {
+    for (const c of [main, named, ns]) await t.append(c)
+  }
+})
 
-const batched: Scenario = {
-  name: 'batched',
-  legacy: true,
-  async run(t) {
-    const main = await t.open()
-    for (const n of [3, 5, 2, 4]) await t.append(main, n)
-  },
-}
+const oneAtATime = scenario('one at a time', async (t) => {
+  const main = await t.open()
+  for (let i = 0; i < 12; i++) await t.append(main)
+})
 
-const concurrent: Scenario = {
-  name: 'concurrent',
-  legacy: true,
-  async run(t) {
-    const main = await t.open()
-    const named = t.track('named', t.store.get({ name: 'named' }), (s) => s.get({ name: 'named' }))
-    for (const n of [8, 4]) {
-      const appends: Promise<void>[] = []
-      for (let i = 0; i < n; i++) appends.push(t.append(i % 2 ? named : main))
-      await Promise.all(appends)
-    }
-  },
-}
+const batched = scenario('batched', async (t) => {
+  const main = await t.open()
+  for (const n of [3, 5, 2, 4]) await t.append(main, n)
+})
 
-const purge: Scenario = {
-  name: 'purge',
-  legacy: false,
-  async run(t) {
+const concurrent = scenario('concurrent', async (t) => {
+  const main = await t.open()
+  const named = t.named('named')
+  for (const n of [8, 4]) {
+    const appends: Promise<void>[] = []
+    for (let i = 0; i < n; i++) appends.push(t.append(i % 2 ? named : main))
+    await Promise.all(appends)
+  }
+})
+
+const purge = scenario(
+  'purge',
+  async (t) => {
     const main = await t.open()
     const view = t.store.namespace('scratch')
     // Its acknowledged blocks are meant to go: after the crash it is gone or consistent.
@@ -82,7 +65,8 @@ const purge: Scenario = {
     for (let i = 0; i < 4; i++) await t.append(main)
     await purged
   },
-}
+  { legacy: false },
+)
 
 const REMOTE_BLOCKS = 60
 let writer: Promise<{ store: Corestore; key: Buffer }> | null = null
@@ -140,22 +124,18 @@ export function replicateFrom(store: StoreLike, source: StoreLike): Replication 
 export const download = (core: CallbackHypercore, end: number, replication: Replication) =>
   Promise.race([engine.call((cb) => core.download({ start: 0, end }, cb)), replication.closed])
 
-const replicated: Scenario = {
-  name: 'replicated',
-  legacy: true,
-  async run(t) {
-    const { store: source, key } = await remoteWriter()
-    await t.open()
-    const remote = t.track('remote', t.store.get({ key }), (s) => s.get({ key }), {
-      writable: false,
-      source,
-      issued: REMOTE_BLOCKS,
-    })
-    await engine.ready(remote.core)
-    const replication = replicateFrom(t.store, source)
-    t.defer(replication.stop)
-    await download(remote.core, REMOTE_BLOCKS, replication)
-  },
-}
+const replicated = scenario('replicated', async (t) => {
+  const { store: source, key } = await remoteWriter()
+  await t.open()
+  const remote = t.track('remote', t.store.get({ key }), (s) => s.get({ key }), {
+    writable: false,
+    source,
+    issued: REMOTE_BLOCKS,
+  })
+  await engine.ready(remote.core)
+  const replication = replicateFrom(t.store, source)
+  t.defer(replication.stop)
+  await download(remote.core, REMOTE_BLOCKS, replication)
+})
 
 export const SCENARIOS: readonly Scenario[] = [creation, cores, oneAtATime, batched, concurrent, purge, replicated]

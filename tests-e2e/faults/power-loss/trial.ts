@@ -75,6 +75,16 @@ export class Trial {
     return tracked
   }
 
+  /** `store.get({ name })`, tracked under its name. */
+  named(name: string): TrackedCore {
+    return this.track(name, this.store.get({ name }), (s) => s.get({ name }))
+  }
+
+  /** `store.namespace(name).default()`, tracked under the namespace's name. */
+  namespaceDefault(name: string): TrackedCore {
+    return this.track(name, this.store.namespace(name).default(), (s) => s.namespace(name).default())
+  }
+
   /** Append `n` blocks in one call (a batch when `n` > 1), resolving when it is acknowledged. */
   async append(c: TrackedCore, n = 1): Promise<void> {
     const start = c.issued
