@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
+import { Corestore, type CorestoreOptions } from '@corestore/core'
+import { engine } from '@corestore/engine'
+import { createSimulatedDisk } from '@corestore/test-helpers'
 import { seedFromEnv } from './fixtures/random.ts'
 import { brokenPromises, runScenario } from './power-loss/runner.ts'
 import { closeRemoteWriter, SCENARIOS } from './power-loss/scenarios.ts'
@@ -23,3 +26,20 @@ for (const scenario of SCENARIOS) {
     if (broken.length) assert.fail(`seed ${seed} (replay with POWER_LOSS_SEED=${seed}):\n${broken.join('\n')}`)
   })
 }
+
+test('a durable store on a storage whose files cannot sync fails with INVALID_OPTION; one whose files can, appends', async () => {
+  const durable: CorestoreOptions & { durable: boolean } = { durable: true }
+  const use = async (sync: boolean) => {
+    const store = new Corestore(createSimulatedDisk({ sync }).storage, durable)
+    try {
+      await store.ready()
+      const core = store.default()
+      await engine.append(core, Buffer.from('kept'))
+      return (await engine.get(core, 0)).toString()
+    } finally {
+      await store.close()
+    }
+  }
+  await assert.rejects(use(false), { code: 'INVALID_OPTION' })
+  assert.equal(await use(true), 'kept')
+})
