@@ -5,7 +5,7 @@ import type { StoreLike } from './stores.ts'
 import { blockOf, type TrackedCore, type Trial } from './trial.ts'
 
 /** How long a reopened store or core may take to answer before it counts as hanging. */
-const PATIENCE_MS = 3000
+const PATIENCE_MS = 10_000
 
 /** One thing a user would see go wrong, with the core it happened to. */
 export interface Finding {
