@@ -77,6 +77,8 @@ export async function runCell(cell: Cell, opts: RunOptions): Promise<Tally> {
     disk.crashAfter(crashAt)
     const { trial, error } = await runUntilPowerLoss(cell, opts.impl, disk)
     const image = disk.image(cell.model, random)
+    // Before the check: the reopened store writes to the image (headers, restored keys).
+    const kept = new Map(image.files().map((file) => [file.path, file.current]))
     const verdict = await check(trial, opts.impl.open(image.storage, cell.durable))
     tally.trials++
     if (error) {
@@ -84,7 +86,7 @@ export async function runCell(cell: Cell, opts: RunOptions): Promise<Tally> {
       note(tally, `scenario failed with the power on: ${error}`, where)
     }
     if (error || broken(verdict, cell.durable)) tally.failedTrials++
-    add(tally, verdict, (f) => `${where}; ${describeFiles(f, disk, image)}`)
+    add(tally, verdict, (f) => `${where}; ${describeFiles(f, disk, kept)}`)
   }
   return tally
 }
@@ -174,19 +176,18 @@ function note(tally: Tally, what: string, example: string): void {
 
 /**
  * The state of a core's files (or, for the store, of `master_key`): size synced / at the crash
- * (+ operations not synced) → size in the image; `-` for a file that is not there.
+ * (+ operations not synced) → size in the image as taken; `-` for a file that is not there.
  */
-function describeFiles(f: Finding, crashed: SimulatedDisk, image: SimulatedDisk): string {
+function describeFiles(f: Finding, crashed: SimulatedDisk, kept: ReadonlyMap<string, Buffer | null>): string {
   const dk = f.discoveryKey?.toString('hex')
   const prefix = dk ? `${dk.slice(0, 2)}/${dk.slice(2, 4)}/${dk}/` : 'master_key'
-  const after = new Map(image.files().map((file) => [file.path, file.current]))
   const size = (b: Buffer | null | undefined) => (b ? String(b.length) : '-')
   const files = crashed.files().filter((file) => file.path.startsWith(prefix))
   if (!files.length) return 'no files'
   return files
     .map((file) => {
       const name = file.path.slice(prefix.length) || file.path
-      return `${name} ${size(file.durable)}/${size(file.current)}+${file.unsynced.length}→${size(after.get(file.path))}`
+      return `${name} ${size(file.durable)}/${size(file.current)}+${file.unsynced.length}→${size(kept.get(file.path))}`
     })
     .join(', ')
 }
