@@ -12,7 +12,7 @@ import { table } from './power-loss/table.ts'
 // Seeded power cuts on a simulated disk (see @corestore/test-helpers' createSimulatedDisk): for each
 // scenario, model of what the platter keeps, and mode, TRIALS runs each lose power at an operation
 // drawn from the scenario's own, then the store is reopened on what survived.
-const TRIALS = Number(process.env.POWER_LOSS_TRIALS ?? 60)
+const TRIALS = Number(process.env.POWER_LOSS_TRIALS ?? 80)
 const seed = seedFromEnv('POWER_LOSS_SEED')
 
 after(closeRemoteWriter)
