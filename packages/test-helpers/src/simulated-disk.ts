@@ -178,8 +178,10 @@ class Disk implements SimulatedDisk {
   image(model: CrashModel, random: () => number): SimulatedDisk {
     const odds = drawOdds(random)
     const files = new Map<string, FileRecord>()
-    for (const path of [...this.#files.keys()].sort()) {
-      const content = fileAfterPowerLoss(this.#files.get(path) as FileRecord, model, odds, random)
+    // In the order the files were first opened, not by name: paths hold keys a store draws at
+    // random, and a replay must draw the same numbers for the same file.
+    for (const [path, record] of this.#files) {
+      const content = fileAfterPowerLoss(record, model, odds, random)
       if (content) files.set(path, { current: content, durable: Buffer.from(content), unsynced: [] })
     }
     return new Disk(this.#opts, files)
