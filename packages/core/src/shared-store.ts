@@ -22,7 +22,7 @@ import {
   type HypercoreOptions,
   perCoreCache,
   type ReplicationOptions,
-  sharedNoiseKeyPair,
+  lazyNoiseKeyPair,
   streamOptions,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
@@ -290,8 +290,8 @@ export class SharedStore {
     const shared = this.#options.hypercoreCache
     if (shared) merged.cache = perCoreCache(shared, cache)
     // hypercore 9 makes a Noise key pair per core for streams it creates itself; the store's streams
-    // carry their own, so one shared pair spares a curve25519 key generation per open.
-    merged.noiseKeyPair ??= sharedNoiseKeyPair()
+    // carry their own, so each core's is made only if it is ever used (one key generation less per open).
+    merged.noiseKeyPair ??= lazyNoiseKeyPair()
     return Object.assign(merged, coreKeyOptions(identity))
   }
 

@@ -22,7 +22,8 @@ export {
   RandomAccessStorageClass,
   randomAccessFile,
   randomAccessMemory,
-  sharedNoiseKeyPair,
+  lazyNoiseKeyPair,
+  type NoiseKeyPair,
 } from './load.js'
 export { createMemoryStorage, type MemoryStorage, notFound } from './memory.js'
 export {
