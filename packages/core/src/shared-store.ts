@@ -20,9 +20,9 @@ import {
   engine,
   type Hypercore,
   type HypercoreOptions,
+  lazyNoiseKeyPair,
   perCoreCache,
   type ReplicationOptions,
-  lazyNoiseKeyPair,
   streamOptions,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
