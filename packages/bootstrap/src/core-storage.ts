@@ -75,8 +75,13 @@ export type CoreStorage = StorageFactory & { attach(core: CoreState): void }
  * If that fails (no such core, a damaged `name`), every other file of the core fails to open
  * with the typed error, so hypercore's open fails with it and nothing is written.
  */
-export function coreStorage(storage: Storage, keychain: Keychain, identity: CoreIdentity): CoreStorage {
-  const files = new CoreFiles(storage, keychain, identity)
+export function coreStorage(
+  storage: Storage,
+  keychain: Keychain,
+  identity: CoreIdentity,
+  after?: Promise<void>,
+): CoreStorage {
+  const files = new CoreFiles(storage, keychain, identity, after)
   return Object.assign(files.file, { attach: (core: CoreState) => files.attach(core) })
 }
 
@@ -116,7 +121,11 @@ class CoreFiles implements FileOwner {
   storedKey: Buffer | null | undefined = undefined
   keyWritten = false
 
-  constructor(storage: Storage, keychain: Keychain, identity: CoreIdentity) {
+  /** The previous core on these files, still closing: nothing is read before it is done. */
+  readonly #after: Promise<void> | undefined
+
+  constructor(storage: Storage, keychain: Keychain, identity: CoreIdentity, after?: Promise<void>) {
+    this.#after = after
     this.#storage = storage
     this.#keychain = keychain
     this.#identity = identity
@@ -236,6 +245,7 @@ class CoreFiles implements FileOwner {
 
   async #settle(): Promise<Resolved> {
     try {
+      await this.#after
       const entry = this.#journal?.get(this.id)
       if (entry?.purging) await this.#finishPurge()
       const resolved = await this.#settleKeys(entry?.purging ? undefined : entry)

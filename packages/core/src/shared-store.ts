@@ -74,6 +74,8 @@ export class SharedStore {
   readonly #names = new Map<string, Buffer>()
   /** Cores being purged: nobody may open them until their files are gone. */
   readonly #purging = new Set<string>()
+  /** Cores let go of while closing: their successor opens once they have closed. */
+  readonly #closing = new Map<string, Promise<void>>()
   #identities: Identities | null = null
   #lock: StoreLock | null = null
   readonly #life = new Lifecycle({
@@ -142,7 +144,7 @@ export class SharedStore {
   get(request: CoreRequest, options: GetOptions): { id: string; core: Hypercore } {
     const identities = this.#requireIdentities()
     const known = identities.knownId(request, false)
-    const cached = known === undefined ? undefined : this.cache.get(known)
+    const cached = known === undefined ? undefined : this.#live(known)
     // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
     if (known !== undefined && cached && !('publicKey' in request && !engine.hasKey(cached, request.publicKey))) {
       return { id: known, core: cached }
@@ -154,11 +156,12 @@ export class SharedStore {
 
   /** The core with this id: the cached one, or one opened now from what `identity` knows. */
   openCore(id: string, identity: CoreIdentity, options: GetOptions): Hypercore {
-    const cached = this.cache.get(id)
+    const cached = this.#live(id)
     if (cached) return cached
     if (this.#purging.has(id))
       throw CorestoreError.coreInUse(id, 'is being purged; get it again once purge() has finished')
-    const storage = coreStorage(this.storage, this.keychain, identity)
+    // A core still closing is handed out again as a new one, which opens its files once they are shut.
+    const storage = coreStorage(this.storage, this.keychain, identity, this.#closing.get(id))
     // Options were checked when they came in; whatever hypercore throws here is its own failure,
     // passed on as it is rather than blamed on the caller's options.
     const publicKey = identity.kind === 'discoveryKey' ? null : identity.publicKey
@@ -168,6 +171,24 @@ export class SharedStore {
     if (identity.kind === 'derived') this.#names.set(id, identity.name)
     this.#watch(id, core, options)
     return core
+  }
+
+  /**
+   * The cached core with this id if it is not closing. One that is (its holder called `close()`) is
+   * let go of: the next `get()` makes a new core once it has closed, never hands out one that fails.
+   */
+  #live(id: string): Hypercore | undefined {
+    const cached = this.cache.get(id)
+    if (!cached || !(cached.closing || cached.closed)) return cached
+    this.cache.delete(id)
+    // Views let go of it now, so that they hold its successor.
+    for (const l of this.listeners) l.ongone(id, cached)
+    const closed = engine.close(cached).catch(() => {})
+    this.#closing.set(id, closed)
+    void closed.then(() => {
+      if (this.#closing.get(id) === closed) this.#closing.delete(id)
+    })
+    return undefined
   }
 
   /** For `inner` (corestore 5's `_deriveSecret`, `_injectIntoReplicationStreams`, `emit`). */

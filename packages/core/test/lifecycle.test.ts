@@ -8,7 +8,7 @@ import { lockStore, openStorage } from '@corestore/bootstrap'
 import { TwoTierCache } from '@corestore/cache'
 import { Corestore, isCorestoreError } from '@corestore/core'
 import { createMemoryStorage, engine, type Hypercore } from '@corestore/engine'
-import { defer, tmpDir, withStore } from '@corestore/test-helpers'
+import { defer, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 
 const closedError = (err: unknown) => isCorestoreError(err) && err.code === 'STORE_CLOSED'
 
@@ -155,4 +155,20 @@ test('a store dropped without close() prints no warning and lets go of its lock 
   assert.equal(child.status, 0, child.stderr)
   assert.equal(child.stdout.trim(), 'unlocked')
   assert.doesNotMatch(child.stderr, /Closing file descriptor|DEP0137/)
+})
+
+test('get() of a core its holder is closing gives a new core that works, once the old one has closed', async (t) => {
+  const store = await opened(t, new Corestore(createMemoryStorage()))
+  const a = store.get({ name: 'x' })
+  await engine.ready(a)
+  await engine.append(a, Buffer.from('before'))
+  const closing = engine.close(a)
+  const b = store.get({ name: 'x' })
+  assert.notEqual(b, a, 'not the core that is closing')
+  assert.equal(b.closing, false)
+  await engine.append(b, Buffer.from('after'))
+  await closing
+  assert.deepEqual(await readAll(b), ['before', 'after'])
+  assert.equal(store.get({ name: 'x' }), b, 'the new one is the cached one')
+  assert.equal(store.list().get((b.discoveryKey as Buffer).toString('hex')), b, 'and the view holds it')
 })
