@@ -56,6 +56,11 @@ test("the README's corestore info shows the example's store: its two chat cores,
     env: { ...process.env, CORESTORE_FROM_SOURCE: '1' },
   })
   assert.match(info.stdout, /cores {8}2 \(2 writable\)/)
-  assert.match(info.stdout, /[0-9a-f]{64} {2}chat {14}yes {12}2 {5}21\n/)
-  assert.match(info.stdout, /[0-9a-f]{64} {2}chat\/attachments {2}yes {12}1 {5}17\n/)
+  assert.match(info.stdout, /\n[0-9a-f]{20,}… {2}chat {14}yes {12}2 {5}21\n/)
+  assert.match(info.stdout, /\n[0-9a-f]{20,}… {2}chat\/attachments {2}yes {12}1 {5}17\n/)
+  assert.deepEqual(
+    info.stdout.split('\n').filter((line) => [...line].length > 80),
+    [],
+    'every line fits 80 columns',
+  )
 })
