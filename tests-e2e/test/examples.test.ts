@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { readFile } from 'node:fs/promises'
+import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { tmpDir } from '@corestore/test-helpers'
+import { blockAfter } from '../helpers/consumer.ts'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -63,4 +68,41 @@ test("the README's corestore info shows the example's store: its two chat cores,
     [],
     'every line fits 80 columns',
   )
+})
+
+const BROWSER_SERVER = ['--conditions=source', '--import', 'tsx', 'examples/browser/server.ts']
+
+test("docs/browser.md shows the browser example's page as it is", async () => {
+  const page = await readFile(join(root, 'examples/browser/index.html'), 'utf8')
+  assert.equal(await blockAfter('docs/browser.md', 'Then load the bundle from a page', 'html'), page)
+})
+
+test('pnpm example:browser serves its page and bundle on the --port asked for, and a taken port is one line', {
+  timeout: 60_000,
+}, async (t) => {
+  const blocker = createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  const taken = (blocker.address() as AddressInfo).port
+  t.after(() => new Promise((resolve) => blocker.close(resolve)))
+  const refused = await run(process.execPath, [...BROWSER_SERVER, '--port', String(taken)], { cwd: root }).then(
+    () => ({ code: 0, stdout: '', stderr: '' }),
+    ({ code, stdout, stderr }: { code: number; stdout: string; stderr: string }) => ({ code, stdout, stderr }),
+  )
+  assert.deepEqual(refused, {
+    code: 1,
+    stdout: '',
+    stderr: `example:browser: 127.0.0.1:${taken} is in use (another copy of this example?): pass --port <n>, or --port 0 for any free port\n`,
+  })
+
+  const child = spawn(process.execPath, [...BROWSER_SERVER, '--port', '0'], { cwd: root })
+  t.after(() => child.kill('SIGKILL'))
+  const exited = new Promise((resolve) => child.on('close', resolve))
+  const [first] = await once(createInterface({ input: child.stdout }), 'line')
+  const url = /^open (http:\/\/127\.0\.0\.1:\d+\/) in a browser/.exec(String(first))?.[1]
+  assert.ok(url, String(first))
+  assert.equal(await (await fetch(url)).text(), await readFile(join(root, 'examples/browser/index.html'), 'utf8'))
+  const bundle = await fetch(new URL('app.bundle.js', url))
+  assert.equal(bundle.headers.get('content-type'), 'text/javascript')
+  child.kill('SIGINT')
+  assert.equal(await exited, 0, 'Ctrl-C closes it')
 })
