@@ -48,6 +48,15 @@ test('the network example replicates between two processes over a loopback DHT a
   assert.match(out, /done: both processes exited and the testnet is down\./)
 })
 
+test('the hyperdrive 10 example writes, mounts, replicates to a second store and reopens the drive writable', async () => {
+  const out = await example('hyperdrive.ts')
+  assert.match(out, /^drive {3}[0-9a-f]{64}: hello\.txt, photos\n/)
+  assert.match(out, /\nreader {2}\/hello\.txt: hello from hyperdrive 10\n/)
+  assert.match(out, /\nreader {2}\/photos\/cat\.txt: meow\n/)
+  assert.match(out, /\nrestart \/hello\.txt: hello from hyperdrive 10, writable: true\n/)
+  assert.match(out, /\ndone: both stores closed\.\n$/)
+})
+
 test("the README's corestore info shows the example's store: its two chat cores, writable", async (t) => {
   const dir = join(await tmpDir(t), 'chat-store')
   const { stdout } = await run(
