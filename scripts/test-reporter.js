@@ -1,12 +1,16 @@
-// The reporter of `pnpm test`: one line per test file as it ends, each failure in full as it happens,
-// a line when nothing was printed for a while (so a long run shows it is alive), and at the end the
-// failures again, one line each, then node's own counts (`# tests N`, `# pass N`, `# fail N`, …) as
-// node's TAP reporter prints them. Those counts are the last lines printed: CI reads them.
+// The reporter of `pnpm test`: a line as each test file ends, each failure in full, a line when nothing
+// was printed for a while (so a long run shows it is alive), and at the end the failures again, one
+// line each, then node's own counts (`# tests N`, `# pass N`, `# fail N`, …) as node's TAP reporter
+// prints them. Those counts are the last lines printed: CI reads them.
 //
-// node's test runner loads it (`--test-reporter=./scripts/test-reporter.js`) before any `--import`
-// hook, so it is JavaScript, type-checked through its JSDoc (tsconfig.test.json). What it yields goes
-// to standard output. `CORESTORE_TEST_HEARTBEAT_MS` sets how quiet a run may be before it says it is
-// still running (30 s).
+// node runs two files at once but reports their tests one file at a time: the tests of a file that
+// ran beside the reported one come in a burst, later. Only a file's end (`test:complete` of the file,
+// passed or not) comes as it happens, so the file's line says no more than that and how long it took;
+// its failures and diagnostics follow as node reports them.
+//
+// node's test runner loads this file (`--test-reporter=./scripts/test-reporter.js`) before any
+// `--import` hook, so it is JavaScript, type-checked through its JSDoc (tsconfig.test.json).
+// `CORESTORE_TEST_HEARTBEAT_MS` sets how quiet a run may be before it says it is still running (30 s).
 import { relative } from 'node:path'
 import { Transform } from 'node:stream'
 import { inspect } from 'node:util'
@@ -22,33 +26,14 @@ import { inspect } from 'node:util'
  * @property {number} cancelled tests cancelled because of it (a failed hook, a file that stopped)
  */
 
-/**
- * What a test file has done so far. node runs two files at once but reports their tests one file at a
- * time: the events of a file that ran beside the reported one come in a burst, after the file itself
- * has ended. So a file's line waits until its end has come (`completed`, as it happens) and every
- * top-level test it enqueued has reported (`pending`).
- */
+/** A test file: when it started, whether it ended, and what node has reported of it so far. */
 class FileRun {
   started = Date.now()
-  /** @type {number | null} how long the file's process ran, once it has ended */
-  took = null
-  passedFile = false
-  /** Top-level tests enqueued and not yet reported as passed or failed. */
-  pending = 0
-  /** Its line has been printed. */
   ended = false
-  passed = 0
-  failed = 0
-  cancelled = 0
-  skipped = 0
-  /** Cancelled tests whose cause node has not reported yet. */
-  unowned = 0
-  /** @type {string[]} the name of the test running at each nesting level, to name a failure by its suites */
+  /** @type {string[]} the name of the test reported at each nesting level, to name a failure by its suites */
   path = []
-  /** @type {string[]} its `t.diagnostic()` lines, printed under the file's line */
-  diagnostics = []
-  /** @type {Failure[]} */
-  failures = []
+  /** Cancelled tests whose cause node has not reported yet: it reports them before it. */
+  unowned = 0
 }
 
 /** The counts node prints last: the run's own diagnostics (they have no file). */
@@ -76,6 +61,15 @@ function seconds(ms) {
  */
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/**
+ * Whether an event is about a test file itself (node runs each file as a test named by its path).
+ * @param {{ name?: string, file?: string, nesting: number }} data
+ * @returns {data is { name: string, file: string, nesting: 0 }}
+ */
+function isFileEvent(data) {
+  return data.nesting === 0 && data.file !== undefined && data.name === data.file
 }
 
 /**
@@ -109,15 +103,6 @@ function lineOf(file, error, testLine) {
   return /\.[cm]?ts$/.test(file) ? undefined : testLine
 }
 
-/**
- * Whether an event is about a test file itself (node runs each file as a test named by its path).
- * @param {{ name?: string, file?: string, nesting: number }} data
- * @returns {data is { name: string, file: string, nesting: 0 }}
- */
-function isFileEvent(data) {
-  return data.nesting === 0 && data.file !== undefined && data.name === data.file
-}
-
 /** @param {unknown} value */
 function firstLine(value) {
   const text = value instanceof Error ? value.message : String(value)
@@ -136,9 +121,11 @@ function indent(text) {
 export class TestReporter extends Transform {
   /** @type {Map<string, FileRun>} */
   #files = new Map()
+  /** @type {Failure[]} */
+  #failures = []
   /** @type {string[]} */
   #counts = []
-  #done = 0
+  #reported = 0
   /** @type {NodeJS.Timeout | null} */
   #timer = null
 
@@ -164,17 +151,16 @@ export class TestReporter extends Transform {
    */
   _flush(callback) {
     if (this.#timer) clearTimeout(this.#timer)
-    // A file whose process was killed never reports its pending tests.
-    for (const [file, run] of this.#files) if (!run.ended) this.#fileEnded(file, run)
-    if (this.#timer) clearTimeout(this.#timer)
-    const failures = [...this.#files.values()].flatMap((run) => run.failures)
+    for (const [file, run] of this.#files) {
+      if (run.unowned > 0) this.#fail(run, shortPath(file), `${plural(run.unowned, 'test')} cancelled`)
+    }
     const lines = ['']
-    if (failures.length === 0) lines.push(`all ${plural(this.#files.size, 'test file')} passed`)
+    if (this.#failures.length === 0) lines.push(`all ${plural(this.#files.size, 'test file')} passed`)
     else {
-      const cancelled = failures.reduce((n, f) => n + f.cancelled, 0)
+      const cancelled = this.#failures.reduce((n, f) => n + f.cancelled, 0)
       const withThem = cancelled > 0 ? ` (and ${plural(cancelled, 'test')} cancelled with them)` : ''
-      lines.push(`${plural(failures.length, 'failure')}${withThem}:`)
-      for (const f of failures) {
+      lines.push(`${plural(this.#failures.length, 'failure')}${withThem}:`)
+      for (const f of this.#failures) {
         lines.push(`  ✖ ${f.where}${f.cancelled > 0 ? ` [${f.cancelled} cancelled]` : ''}`, `      ${f.reason}`)
       }
     }
@@ -188,11 +174,6 @@ export class TestReporter extends Transform {
       case 'test:dequeue':
         if (isFileEvent(event.data)) this.#files.set(event.data.file, new FileRun())
         break
-      case 'test:enqueue': {
-        const run = this.#run(event.data.file)
-        if (run && event.data.nesting === 0 && !isFileEvent(event.data)) run.pending++
-        break
-      }
       case 'test:start': {
         const run = this.#run(event.data.file)
         if (!run) break
@@ -200,29 +181,16 @@ export class TestReporter extends Transform {
         run.path.push(event.data.name)
         break
       }
-      case 'test:pass': {
-        const run = this.#run(event.data.file)
-        if (!run || isFileEvent(event.data)) break
-        if (event.data.details.type !== 'suite') {
-          if (event.data.skip !== undefined || event.data.todo !== undefined) run.skipped++
-          else run.passed++
-          this.#done++
-        }
-        this.#reported(event.data.file, run, event.data.nesting)
+      case 'test:pass':
+        if (!isFileEvent(event.data) && event.data.details.type !== 'suite') this.#reported++
         break
-      }
-      case 'test:fail': {
+      case 'test:fail':
         this.#failed(event.data)
-        const run = this.#run(event.data.file)
-        if (run && !isFileEvent(event.data)) this.#reported(event.data.file, run, event.data.nesting)
         break
-      }
       case 'test:diagnostic': {
-        const { file, message, nesting } = event.data
-        const run = this.#run(file)
-        if (run && !run.ended) run.diagnostics.push(`${'  '.repeat(nesting + 1)}# ${message}`)
-        else if (file === undefined && COUNTS.test(message)) this.#counts.push(message)
-        else this.#say(`# ${message}`)
+        const { file, message } = event.data
+        if (file === undefined && COUNTS.test(message)) this.#counts.push(message)
+        else this.#say(`# ${file === undefined ? '' : `${shortPath(file)}: `}${message}`)
         break
       }
       case 'test:stdout':
@@ -235,35 +203,14 @@ export class TestReporter extends Transform {
       case 'test:complete': {
         const run = this.#run(event.data.file)
         if (!run || !isFileEvent(event.data)) break
-        run.took = Date.now() - run.started
-        run.passedFile = event.data.details.passed
-        this.#maybeEnded(event.data.file, run)
+        run.ended = true
+        const took = seconds(Date.now() - run.started)
+        this.#say(`${event.data.details.passed ? '✔' : '✖'} ${shortPath(event.data.file)}  ${took}`)
         break
       }
       default:
         break
     }
-  }
-
-  /**
-   * A test of `file` has passed or failed.
-   * @param {string | undefined} file
-   * @param {FileRun} run
-   * @param {number} nesting
-   */
-  #reported(file, run, nesting) {
-    if (nesting !== 0 || file === undefined) return
-    run.pending--
-    this.#maybeEnded(file, run)
-  }
-
-  /**
-   * Print the file's line once it has ended and all its tests have reported.
-   * @param {string} file
-   * @param {FileRun} run
-   */
-  #maybeEnded(file, run) {
-    if (!run.ended && run.took !== null && run.pending <= 0) this.#fileEnded(file, run)
   }
 
   /** @param {string | undefined} file */
@@ -275,67 +222,35 @@ export class TestReporter extends Transform {
   #failed({ file, name, nesting, line, details }) {
     const run = this.#run(file)
     const { cause, failureType } = thrown(details.error)
+    const isFile = isFileEvent({ file, name, nesting })
+    if (!isFile && details.type !== 'suite') this.#reported++
     if (failureType === 'cancelledByParent') {
-      // node reports a cancelled test before the failure that stopped it (a suite's hook, the file).
-      if (run) {
-        run.cancelled++
-        run.unowned++
-      }
-      this.#done++
+      if (run) run.unowned++
       return
     }
-    // A suite whose tests failed has nothing of its own to say: they were listed.
+    // A suite or file whose tests failed has nothing of its own to say: they were listed.
     if (failureType === 'subtestsFailed') return
-    const isFile = nesting === 0 && name === file
-    const names = isFile ? [] : [...(run?.path.slice(0, nesting) ?? []), name]
-    const at = isFile ? undefined : lineOf(file, cause, line)
-    const where = [`${shortPath(file)}${at === undefined ? '' : `:${at}`}`, ...names].join(' › ')
-    const reason = firstLine(cause)
-    // A file that stopped has said why on its standard error, printed as it came.
     if (isFile) {
-      if (run && !run.ended) this.#fileStopped(run, where)
+      // It did not load, or its process ended with tests pending: it said why on its standard error.
+      if (run) this.#fail(run, shortPath(file), 'the file stopped before its tests ended (its output is above)')
       return
     }
-    if (run) {
-      run.failures.push({ where, reason, cancelled: run.unowned })
-      run.unowned = 0
-    }
-    if (details.type !== 'suite') {
-      if (run) run.failed++
-      this.#done++
-    }
+    const at = lineOf(file, cause, line)
+    const names = [...(run?.path.slice(0, nesting) ?? []), name]
+    const where = [`${shortPath(file)}${at === undefined ? '' : `:${at}`}`, ...names].join(' › ')
+    if (run) this.#fail(run, where, firstLine(cause))
     const hook = failureType === 'hookFailed' ? ` (${firstLine(details.error)})` : ''
     this.#say(`✖ FAILED ${where}${hook}\n${indent(inspect(cause, { depth: 4 }))}`)
   }
 
   /**
-   * @param {string} file
-   * @param {FileRun} run
-   */
-  #fileEnded(file, run) {
-    const parts = [`${run.passed} passed`]
-    if (run.failed > 0) parts.push(`${run.failed} failed`)
-    if (run.cancelled > 0) parts.push(`${run.cancelled} cancelled`)
-    if (run.skipped > 0) parts.push(`${run.skipped} skipped`)
-    if (!run.passedFile && (run.failures.length === 0 || run.unowned > 0)) {
-      parts.push('then the file stopped')
-      this.#fileStopped(run, shortPath(file))
-    }
-    const line = `${run.passedFile ? '✔' : '✖'} ${shortPath(file)}  ${parts.join(', ')}  ${seconds(run.took ?? 0)}`
-    this.#say([line, ...run.diagnostics].join('\n'))
-    run.diagnostics.length = 0
-    run.ended = true
-  }
-
-  /**
-   * A file that ended early (it did not load, or its process exited with tests pending), with the tests
-   * it cancelled: node reports it before or after the file's end.
+   * Record a failure, with the tests node cancelled because of it.
    * @param {FileRun} run
    * @param {string} where
+   * @param {string} reason
    */
-  #fileStopped(run, where) {
-    const reason = 'the file stopped before its tests ended (its output is above)'
-    run.failures.push({ where, reason, cancelled: run.unowned })
+  #fail(run, where, reason) {
+    this.#failures.push({ where, reason, cancelled: run.unowned })
     run.unowned = 0
   }
 
@@ -355,10 +270,10 @@ export class TestReporter extends Transform {
   #heartbeat() {
     const now = Date.now()
     const running = [...this.#files.entries()]
-      .filter(([, run]) => run.took === null)
+      .filter(([, run]) => !run.ended)
       .map(([file, run]) => `${shortPath(file)} (${seconds(now - run.started)})`)
     const what = running.length > 0 ? running.join(', ') : 'the next file is starting'
-    this.#say(`… still running: ${what}; ${plural(this.#done, 'test')} done so far`)
+    this.#say(`… still running: ${what}; ${plural(this.#reported, 'test')} reported so far`)
   }
 }
 
