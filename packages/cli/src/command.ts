@@ -28,9 +28,17 @@ export interface Command {
   run(args: Args, io: Io): Promise<void>
 }
 
-/** A mistake of the person at the keyboard: a one-line message, exit code 1. */
+/** A mistake of the person at the keyboard, or a refusal: a one-line message, exit code 1. */
 export class UsageError extends Error {
-  override readonly name = 'UsageError'
+  override readonly name: string = 'UsageError'
+}
+
+/**
+ * A mistake in the command line itself (an argument missing, an option unknown or malformed): its
+ * line is followed by the command's usage line, exit code 1.
+ */
+export class ArgumentError extends UsageError {
+  override readonly name = 'ArgumentError'
 }
 
 export function flag(args: Args, name: string): boolean {
@@ -53,7 +61,7 @@ export function count(args: Args, name: string): number | undefined {
   const value = text(args, name)
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`)
+    throw new ArgumentError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`)
   }
   return Number(value)
 }
@@ -63,7 +71,7 @@ export function between(args: Args, name: string, min: number, max: number): num
   const value = text(args, name)
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
+    throw new ArgumentError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
   }
   return Number(value)
 }
