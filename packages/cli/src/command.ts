@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import type { ParseArgsConfig } from 'node:util'
 
 /** Where a command reads and writes: the process's streams, or a test's. */
@@ -76,7 +77,40 @@ export function between(args: Args, name: string, min: number, max: number): num
   return Number(value)
 }
 
-/** Write and wait for the stream to take it, so a large output never piles up in memory. */
+/**
+ * Write and wait for the stream to take it, so a large output never piles up in memory. A stream
+ * that fails or closes instead of draining (a pipe whose reader went away) rejects, never hangs.
+ */
 export async function write(stream: NodeJS.WritableStream, data: string | Uint8Array): Promise<void> {
-  if (!stream.write(data)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()))
+  if (stream.write(data)) return
+  const stop = new AbortController()
+  const { signal } = stop
+  try {
+    // once() rejects on 'error' too; a 'close' without an error is a reader gone all the same.
+    await Promise.race([
+      once(stream, 'drain', { signal }),
+      once(stream, 'close', { signal }).then(() => {
+        throw Object.assign(new Error('the output was closed'), { code: 'EPIPE' })
+      }),
+    ])
+  } finally {
+    stop.abort()
+  }
+}
+
+/**
+ * Lines written in order, one wait for the stream at a time, from code that cannot wait (event
+ * handlers): a burst of lines adds one 'drain' listener, not one per line. Failures end the output.
+ */
+export function lineWriter(stream: NodeJS.WritableStream): (line: string) => void {
+  let last: Promise<void> = Promise.resolve()
+  let failed = false
+  return (line) => {
+    if (failed) return
+    last = last
+      .then(() => write(stream, `${line}\n`))
+      .catch(() => {
+        failed = true
+      })
+  }
 }
