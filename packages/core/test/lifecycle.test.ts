@@ -172,3 +172,29 @@ test('get() of a core its holder is closing gives a new core that works, once th
   assert.equal(store.get({ name: 'x' }), b, 'the new one is the cached one')
   assert.equal(store.list().get((b.discoveryKey as Buffer).toString('hex')), b, 'and the view holds it')
 })
+
+test('an operation on a closed core, or an append to one that is not writable, is a typed error in hypercore words', async (t) => {
+  const store = await opened(t, new Corestore(createMemoryStorage()))
+  const core = store.get({ name: 'closing' })
+  await engine.append(core, Buffer.from('a'))
+  await engine.close(core)
+  const closed = (err: unknown) => isCorestoreError(err) && err.code === 'CORE_CLOSED' && /closed/.test(err.message)
+  await assert.rejects(core.append(Buffer.from('b')), closed)
+  await assert.rejects(core.get(0), closed)
+  await new Promise<void>((resolve) =>
+    core.append(Buffer.from('c'), (err) => {
+      assert.ok(closed(err), 'the callback form is typed too')
+      resolve()
+    }),
+  )
+  const reader = store.get({ key: Buffer.alloc(32, 7) })
+  await engine.ready(reader)
+  await assert.rejects(
+    reader.append(Buffer.from('x')),
+    (err: unknown) => isCorestoreError(err) && err.code === 'NOT_WRITABLE' && /not writable/.test(err.message),
+  )
+  await assert.rejects(
+    reader.get(0, { wait: false }),
+    (err: unknown) => isCorestoreError(err) && err.code === 'BLOCK_NOT_AVAILABLE',
+  )
+})
