@@ -104,7 +104,8 @@ class CoreFiles implements FileOwner {
   #failure: Error | null = null
   #keyFile: RandomAccessStorage | null = null
   #secretKeyFile: RandomAccessStorage | null = null
-  #core: CoreState | null = null
+  /** Weakly: a core the program dropped must be collectable while its files still are not closed. */
+  #core: WeakRef<CoreState> | null = null
   /** The public key and how to write it again, once settled: what a journal entry keeps. */
   #publicKey: Buffer | null = null
   #name: Buffer | null = null
@@ -148,7 +149,7 @@ class CoreFiles implements FileOwner {
   }
 
   attach(core: CoreState): void {
-    this.#core = core
+    this.#core = new WeakRef(core)
   }
 
   open(name: string): RandomAccessStorage {
@@ -221,8 +222,8 @@ class CoreFiles implements FileOwner {
       discoveryKey: this.#identity.discoveryKey,
       publicKey: this.#publicKey ?? entry?.publicKey ?? Buffer.alloc(32),
       name: this.#name,
-      secretKey: this.#name ? null : (this.#core?.secretKey ?? entry?.secretKey ?? null),
-      trusted: this.#core?.length ?? 0,
+      secretKey: this.#name ? null : (this.#core?.deref()?.secretKey ?? entry?.secretKey ?? null),
+      trusted: this.#core?.deref()?.length ?? 0,
       blocks: true,
       purging: false,
     })

@@ -28,10 +28,11 @@ import {
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
-import { createInner, type CorestoreInner as InnerOf } from '@corestore/namespace'
+import { createInner, type Holdings, type CorestoreInner as InnerOf } from '@corestore/namespace'
 import { Replicator } from '@corestore/replicator'
 import { Identities } from './identity.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
+import { Orphans } from './orphans.js'
 
 /** What the store tells its views about. */
 export interface StoreListener {
@@ -67,6 +68,8 @@ export class SharedStore {
   readonly cache: CoreCache<Hypercore>
   readonly replicator: Replicator
   readonly listeners = new Set<StoreListener>()
+  /** Views the program listens to (held strongly while it does: their events must keep coming). */
+  readonly retained = new Set<object>()
   /** corestore 5's `store.inner`, the same object for every view. */
   readonly inner: CorestoreInner = createInner<Hypercore>(this)
   readonly #options: ParsedStoreOptions
@@ -74,6 +77,8 @@ export class SharedStore {
   readonly #names = new Map<string, Buffer>()
   /** Cores being purged: nobody may open them until their files are gone. */
   readonly #purging = new Set<string>()
+  /** Cores held only by views the program dropped: weakly. */
+  readonly #orphans = new Orphans()
   /** Cores let go of while closing: their successor opens once they have closed. */
   readonly #closing = new Map<string, Promise<void>>()
   #identities: Identities | null = null
@@ -137,7 +142,8 @@ export class SharedStore {
   /** Whether the core a request names is open (`held`: held by a view). Before `open()` none is, as in 5.8.2. */
   isLoaded(request: CoreRequest, held: boolean): boolean {
     const id = this.#identities?.idOf(request)
-    return id !== undefined && (held ? this.cache.refs(id) > 0 : this.cache.has(id))
+    if (id === undefined) return false
+    return held ? this.cache.refs(id) > 0 : this.cache.has(id) || this.#orphans.has(id)
   }
 
   /** The loaded core a request names, or a newly opened one (passive until a view holds it). */
@@ -178,7 +184,7 @@ export class SharedStore {
    * let go of: the next `get()` makes a new core once it has closed, never hands out one that fails.
    */
   #live(id: string): Hypercore | undefined {
-    const cached = this.cache.get(id)
+    const cached = this.cache.get(id) ?? this.#adopted(id)
     if (!cached || !(cached.closing || cached.closed)) return cached
     this.cache.delete(id)
     // Views let go of it now, so that they hold its successor.
@@ -189,6 +195,26 @@ export class SharedStore {
       if (this.#closing.get(id) === closed) this.#closing.delete(id)
     })
     return undefined
+  }
+
+  /** An orphan the program still held, back in the cache for the view asking for it. */
+  #adopted(id: string): Hypercore | undefined {
+    const core = this.#orphans.take(id)
+    if (core) this.cache.set(id, core)
+    return core
+  }
+
+  /**
+   * A view the program dropped without closing it: the cores it held that nobody else holds become
+   * orphans, kept as long as the program holds them and closed once it does not.
+   */
+  viewDropped(holdings: Holdings<Hypercore>): void {
+    for (const [id, core] of holdings.toMap()) {
+      holdings.forget(id)
+      if (this.cache.unref(id) > 0 || this.cache.entry(id)?.value !== core) continue
+      this.cache.delete(id)
+      this.#orphans.adopt(id, core)
+    }
   }
 
   /** For `inner` (corestore 5's `_deriveSecret`, `_injectIntoReplicationStreams`, `emit`). */
@@ -263,7 +289,7 @@ export class SharedStore {
     try {
       if (!known && !this.cache.has(id) && !(await hasStoredCore(this.storage, dk)))
         throw CorestoreError.coreNotFound(id)
-      const passive = this.cache.get(id)
+      const passive = this.cache.get(id) ?? this.#orphans.take(id)
       if (passive) {
         // Out of the cache first, so that no get() hands out the core while it closes.
         this.cache.delete(id)
@@ -282,7 +308,7 @@ export class SharedStore {
 
   async #close(): Promise<void> {
     this.replicator.destroy()
-    const cores = [...this.cache.entries()].map((e) => e.value)
+    const cores = [...this.cache.entries()].map((e) => e.value).concat(this.#orphans.takeAll())
     const results = await Promise.allSettled(cores.map((core) => engine.close(core)))
     for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
     // A cache passed in may outlive the store (and serve another): it must not call back into this one.

@@ -198,3 +198,34 @@ test('an operation on a closed core, or an append to one that is not writable, i
     (err: unknown) => isCorestoreError(err) && err.code === 'BLOCK_NOT_AVAILABLE',
   )
 })
+
+test('views dropped without close() let go of their cores once collected; a core the program keeps stays working', () => {
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--conditions=source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./fixtures/dropped-views.ts', import.meta.url)),
+      '2000',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  )
+  assert.equal(child.status, 0, child.stderr)
+  const r = JSON.parse(child.stdout) as {
+    before: number
+    loaded: { activeCores: number; heap: number }
+    after: { activeCores: number; passiveCores: number; heap: number }
+    keptWorks: boolean
+    keptClosed: boolean
+  }
+  assert.ok(r.loaded.activeCores >= 2000, `the views held their cores: ${r.loaded.activeCores}`)
+  assert.equal(r.after.activeCores, 0, 'no dropped view holds a core')
+  assert.ok(r.after.passiveCores <= 10, `passive cores within cacheSize: ${r.after.passiveCores}`)
+  const grew = (r.loaded.heap - r.before) / 2000
+  const left = (r.after.heap - r.before) / 2000
+  assert.ok(left < grew / 4, `heap per dropped view: ${Math.round(left)} B left of ${Math.round(grew)} B`)
+  assert.equal(r.keptWorks, true, 'the core kept by the program appends, and get() finds it')
+  assert.equal(r.keptClosed, true, 'and the store closes it')
+})
