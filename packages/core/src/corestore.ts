@@ -186,14 +186,23 @@ export class Corestore extends EventEmitter {
    */
   get<Block = Buffer>(opts?: GetInput): Hypercore<Block> {
     this.#guard('get')
-    const { request, options } = parseGetInput(opts)
-    const { id, core } = this.#shared.get(request, options)
+    // A key string named before: no parsing (strings cannot change, unlike a Buffer).
+    const seen = typeof opts === 'string' ? this.#shared.cachedString(opts) : undefined
+    const { id, core } = seen ?? this.#getParsed(opts)
     if (this.#holdings.hold(id, core) && core.opened) {
       // An open core newly held by this view joins the view's streams.
       this.#shared.replicator.offer(core)
     }
     // The cache holds cores of any encoding; the caller says which it asked for.
     return core as unknown as Hypercore<Block>
+  }
+
+  #getParsed(opts: GetInput): { id: string; core: Hypercore } {
+    const { request, options } = parseGetInput(opts)
+    const got = this.#shared.get(request, options)
+    // A string names a key unless it is empty (a new core, as any falsy argument).
+    if (typeof opts === 'string' && request.kind === 'key') this.#shared.rememberString(opts, got.id)
+    return got
   }
 
   /**

@@ -141,8 +141,11 @@ export class SharedStore {
 
   /** Whether the core a request names is open (`held`: held by a view). Before `open()` none is, as in 5.8.2. */
   isLoaded(request: CoreRequest, held: boolean): boolean {
-    const id = this.#identities?.idOf(request)
-    if (id === undefined) return false
+    const identities = this.#identities
+    if (!identities) return false
+    // The id remembered for this Buffer object, if the core it names has that key; else by content.
+    const remembered = identities.knownId(request, false)
+    const id = remembered !== undefined && this.#matches(remembered, request) ? remembered : identities.idOf(request)
     return held ? this.cache.refs(id) > 0 : this.cache.has(id) || this.#orphans.has(id)
   }
 
@@ -152,12 +155,28 @@ export class SharedStore {
     const known = identities.knownId(request, false)
     const cached = known === undefined ? undefined : this.#live(known)
     // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
-    if (known !== undefined && cached && !('publicKey' in request && !engine.hasKey(cached, request.publicKey))) {
-      return { id: known, core: cached }
-    }
+    if (known !== undefined && cached && keysMatch(cached, request)) return { id: known, core: cached }
     const identity = identities.identify(request)
     const id = identity.discoveryKey.toString('hex')
     return { id, core: this.openCore(id, identity, options) }
+  }
+
+  /** The cached core a key string named before, without parsing the string again. */
+  cachedString(input: string): { id: string; core: Hypercore } | undefined {
+    const id = this.#identities?.ofString(input)
+    const core = id === undefined ? undefined : this.#live(id)
+    return core && { id: id as string, core }
+  }
+
+  /** A key string's id, for the next `cachedString`. */
+  rememberString(input: string, id: string): void {
+    this.#identities?.rememberString(input, id)
+  }
+
+  /** Whether the core cached (or orphaned) under `id` has the key or discovery key `request` gives. */
+  #matches(id: string, request: CoreRequest): boolean {
+    const core = this.cache.entry(id)?.value
+    return core === undefined || keysMatch(core, request)
   }
 
   /** The core with this id: the cached one, or one opened now from what `identity` knows. */
@@ -378,4 +397,15 @@ export class SharedStore {
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
+}
+
+/**
+ * Whether a cached core has the key (or discovery key) a request gives: a Buffer remembered by
+ * identity may have been rewritten since it was first seen.
+ */
+function keysMatch(core: Hypercore, request: CoreRequest): boolean {
+  if ('publicKey' in request) return engine.hasKey(core, request.publicKey)
+  if (request.kind === 'discoveryKey')
+    return core.discoveryKey === null || core.discoveryKey.equals(request.discoveryKey)
+  return true
 }
