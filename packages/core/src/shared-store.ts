@@ -173,10 +173,10 @@ export class SharedStore {
     this.#identities?.rememberString(input, id)
   }
 
-  /** Whether the core cached (or orphaned) under `id` has the key or discovery key `request` gives. */
+  /** Whether a core is cached under `id` and has the key or discovery key `request` gives. */
   #matches(id: string, request: CoreRequest): boolean {
     const core = this.cache.entry(id)?.value
-    return core === undefined || keysMatch(core, request)
+    return core !== undefined && keysMatch(core, request)
   }
 
   /** The core with this id: the cached one, or one opened now from what `identity` knows. */
