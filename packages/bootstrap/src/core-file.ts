@@ -12,6 +12,9 @@ export interface FileOwner {
   closing(file: TrackedFile, cb: StorageCallback): void
 }
 
+/** Callers a sync keeps waiting for writes under way, at most. */
+const MAX_WAITING = 64
+
 /** The files whose blocks hypercore 9 acknowledges only once written (the bitfield is written after). */
 const SYNCED_WHEN_DURABLE = new Set(['data', 'tree', 'signatures'])
 
@@ -30,6 +33,8 @@ export class TrackedFile implements RandomAccessStorage {
   readonly #syncs: boolean
   #waiting: StorageCallback[] = []
   #syncing = false
+  /** Block writes issued and not called back: a sync waits for them, so one sync covers a commit. */
+  #inflight = 0
 
   constructor(owner: FileOwner, name: string, real: RandomAccessStorage) {
     this.#owner = owner
@@ -53,11 +58,17 @@ export class TrackedFile implements RandomAccessStorage {
       this.real.write(offset, data, cb)
       return
     }
-    this.#owner.beforeBlockWrite(() => this.real.write(offset, data, this.#written(cb)), cb)
+    this.#owner.beforeBlockWrite(() => {
+      this.#inflight++
+      this.real.write(offset, data, this.#written(cb))
+    }, cb)
   }
 
   del(offset: number, size: number, cb: StorageCallback = noop): void {
-    this.#owner.beforeBlockWrite(() => this.real.del(offset, size, this.#written(cb)), cb)
+    this.#owner.beforeBlockWrite(() => {
+      this.#inflight++
+      this.real.del(offset, size, this.#written(cb))
+    }, cb)
   }
 
   stat(cb: StorageCallback<{ size: number }>): void {
@@ -66,7 +77,7 @@ export class TrackedFile implements RandomAccessStorage {
 
   sync(cb: StorageCallback = noop): void {
     this.#waiting.push(cb)
-    if (!this.#syncing) this.#startSync()
+    this.#maybeSync()
   }
 
   close(cb: StorageCallback = noop): void {
@@ -80,11 +91,27 @@ export class TrackedFile implements RandomAccessStorage {
   /** Once written, the file is dirty; in durable mode the caller hears back after the sync that covers it. */
   #written(cb: StorageCallback): StorageCallback {
     return (err) => {
-      if (err) return cb(err)
-      this.dirty = true
-      if (this.#syncs) this.sync(this.#owner.afterSync(cb))
-      else cb(null)
+      this.#inflight--
+      if (err) cb(err)
+      else {
+        this.dirty = true
+        if (this.#syncs) this.#waiting.push(this.#owner.afterSync(cb))
+        else cb(null)
+      }
+      // A sync asked for (by this write, or by a close) may have waited for this write.
+      this.#maybeSync()
     }
+  }
+
+  /**
+   * Start a sync for the callers waiting, unless one runs, or writes to the file are under way that
+   * the same sync should cover (hypercore writes a commit's tree nodes in several writes): the last
+   * of them starts it. A crowd of waiters does not wait for a stream of writes that never pauses.
+   */
+  #maybeSync(): void {
+    if (this.#syncing || this.#waiting.length === 0) return
+    if (this.#inflight > 0 && this.#waiting.length < MAX_WAITING) return
+    this.#startSync()
   }
 
   #startSync(): void {
@@ -98,7 +125,7 @@ export class TrackedFile implements RandomAccessStorage {
         if (err) this.dirty = true
         this.#syncing = false
         for (const cb of batch) cb(err ?? null)
-        if (this.#waiting.length > 0) this.#startSync()
+        this.#maybeSync()
       })
     })
   }

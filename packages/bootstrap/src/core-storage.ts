@@ -62,8 +62,11 @@ export interface CoreState {
   readonly secretKey: Buffer | null
 }
 
-/** The storage function to give hypercore for one core; `attach` it to the core once made. */
-export type CoreStorage = StorageFactory & { attach(core: CoreState): void }
+/** One core's files: `file` is the storage function to give hypercore; `attach` the core once made. */
+export interface CoreStorage {
+  readonly file: StorageFactory
+  attach(core: CoreState): void
+}
 
 /**
  * The storage function to give hypercore for one core, laid out as corestore 5 lays it out.
@@ -81,8 +84,7 @@ export function coreStorage(
   identity: CoreIdentity,
   after?: Promise<void>,
 ): CoreStorage {
-  const files = new CoreFiles(storage, keychain, identity, after)
-  return Object.assign(files.file, { attach: (core: CoreState) => files.attach(core) })
+  return new CoreFiles(storage, keychain, identity, after)
 }
 
 interface Resolved {
@@ -93,7 +95,7 @@ interface Resolved {
 }
 
 /** One core's files. Plain objects, not random-access-storage instances: a store may hold thousands. */
-class CoreFiles implements FileOwner {
+class CoreFiles implements FileOwner, CoreStorage {
   readonly directory: string
   readonly id: string
   readonly #storage: Storage
@@ -114,6 +116,7 @@ class CoreFiles implements FileOwner {
   #markedDone = false
   #entry: JournalEntry | undefined
   #foldersSynced = false
+  #folders: Promise<void> | null = null
   #tracked = 0
   /**
    * The key file as read while settling the keys, served to hypercore's two reads that follow
@@ -196,7 +199,8 @@ class CoreFiles implements FileOwner {
 
   afterSync(done: StorageCallback): StorageCallback {
     if (this.#foldersSynced) return done
-    // The first durable commit of a core: the folders its files were created in, once.
+    // The first durable commit of a core: the folders its files were created in, once (every write
+    // that completes meanwhile waits for the same folder syncs).
     return (err) => {
       if (err) return done(err)
       this.#syncFolders().then(() => done(null), done)
@@ -238,10 +242,17 @@ class CoreFiles implements FileOwner {
     this.#marked = null
   }
 
-  async #syncFolders(): Promise<void> {
-    if (this.#foldersSynced) return
-    await this.#storage.syncDirectories(coreFolders(this.id))
-    this.#foldersSynced = true
+  #syncFolders(): Promise<void> {
+    this.#folders ??= this.#storage.syncDirectories(coreFolders(this.id)).then(
+      () => {
+        this.#foldersSynced = true
+      },
+      (err: Error) => {
+        this.#folders = null
+        throw err
+      },
+    )
+    return this.#folders
   }
 
   async #settle(): Promise<Resolved> {

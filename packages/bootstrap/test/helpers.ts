@@ -27,7 +27,7 @@ export function discoveryKeyIdentity(dk: Buffer): CoreIdentity {
 /** A hypercore on the store's files for `id`, opened as the store opens it. */
 export function openCore(storage: Storage, keychain: Keychain, id: CoreIdentity): Hypercore {
   const publicKey = id.kind === 'discoveryKey' ? null : id.publicKey
-  return createHypercore(coreStorage(storage, keychain, id), publicKey, coreKeyOptions(id))
+  return createHypercore(coreStorage(storage, keychain, id).file, publicKey, coreKeyOptions(id))
 }
 
 /** Write a core with `blocks` into the directory store `dir`, and close it. */

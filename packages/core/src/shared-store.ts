@@ -190,7 +190,7 @@ export class SharedStore {
     // Options were checked when they came in; whatever hypercore throws here is its own failure,
     // passed on as it is rather than blamed on the caller's options.
     const publicKey = identity.kind === 'discoveryKey' ? null : identity.publicKey
-    const core = createHypercore(storage, publicKey, this.#hypercoreOptions(identity, options))
+    const core = createHypercore(storage.file, publicKey, this.#hypercoreOptions(identity, options))
     storage.attach(core)
     this.cache.set(id, core)
     if (identity.kind === 'derived') this.#names.set(id, identity.name)
