@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { fmt, median, ratio, table } from './format.ts'
 import type { Impl } from './impls.ts'
 import type { Result } from './scenarios.ts'
 
@@ -151,12 +152,6 @@ async function measure(scenario: string, impl: Impl, size: number): Promise<Resu
   return (await measureInChild([job], limitsChild, ulimit))[0] as Result
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
-}
-
 async function medianOf(scenario: string, impl: Impl, size: number): Promise<Result> {
   const results: Result[] = []
   for (let i = 0; i < runs; i++) {
@@ -171,17 +166,6 @@ async function medianOf(scenario: string, impl: Impl, size: number): Promise<Res
   const extra: Record<string, number> = {}
   for (const key of Object.keys(results[0]?.extra ?? {})) extra[key] = median(results.map((r) => r.extra?.[key] ?? 0))
   return { ms: median(results.map((r) => r.ms)), ops: results[0]?.ops ?? 0, extra }
-}
-
-const fmt = (n: number, digits = 2) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(digits))
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—')
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
-  return [line(rows[0] ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join(
-    '\n',
-  )
 }
 
 const started = Date.now()
