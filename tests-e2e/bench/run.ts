@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { type DurabilityPlan, durabilityJobs, printDurability } from './durability.ts'
 import { fmt, median, ratio, table } from './format.ts'
 import type { Impl } from './impls.ts'
 import type { Result } from './scenarios.ts'
@@ -30,6 +31,8 @@ interface Plan {
   scale: number[]
   /** Scenarios run by limits.ts under a descriptor limit of their own. */
   limits: { capacity: number[]; reads: number[] }
+  /** Blocks appended (each append mode) and downloaded, per durability scenario (durability.ts). */
+  durability: DurabilityPlan
   runs: number
 }
 
@@ -47,6 +50,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     },
     scale: [10],
     limits: { capacity: [20], reads: [20] },
+    durability: { append: [20], download: [20] },
     runs: 1,
   },
   quick: {
@@ -64,6 +68,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     // reads: 3,000 cores hold 15,000–18,000 files for bare hypercore, under this machine's hard limit
     // of 20,000 (which a non-privileged process cannot raise); the store's budget is 512.
     limits: { capacity: [3000], reads: [3000] },
+    durability: { append: [1000], download: [1000] },
     runs: 3,
   },
   full: {
@@ -81,6 +86,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     },
     scale: [100, 1000, 5000],
     limits: { capacity: [50_000], reads: [3000] },
+    durability: { append: [1000, 10_000], download: [1000, 10_000] },
     runs: 3,
   },
 }
@@ -138,6 +144,7 @@ function plannedJobs(): Job[] {
   if (!only || only.has('scale')) {
     for (const n of plan.scale) for (const impl of SCALE_IMPLS) jobs.push(['scale', impl, n])
   }
+  for (const job of durabilityJobs(plan.durability, only)) jobs.push(job as Job)
   return jobs
 }
 
@@ -318,4 +325,5 @@ if (!only || only.has('reads')) {
   console.log('blocks each), all held open; the working set is far larger than the 512-descriptor budget:')
   console.log(table(rows))
 }
+await printDurability(plan.durability, only, (scenario, impl, n) => medianOf(scenario, impl as Impl, n))
 console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`)
