@@ -242,7 +242,8 @@ for (const [scenario, sizes] of Object.entries(plan.sizes)) {
   }
 }
 
-console.log(table(main))
+// Skipped when --only names none of these scenarios.
+if (main.length > 1) console.log(table(main))
 if (hitRows.length > 1) console.log(`\nget() of a cached core, per call:\n${table(hitRows)}`)
 if (memoryRows.length > 1) {
   console.log(`\nmemory per open core (random-access-memory, a fresh process per run; deltas of RSS and heapUsed`)
