@@ -34,10 +34,20 @@ export function userEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-/** Run a command in `cwd` as a user would; never throws, so a test can assert the exit code and output. */
-export function run(command: string, args: string[], cwd: string, timeout = 60_000): Promise<Ran> {
+/**
+ * Run a command in `cwd` as a user would (with `env` added to the user's environment); never throws,
+ * so a test can assert the exit code and output.
+ */
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeout = 60_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: userEnv(), timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    const options = { cwd, env: { ...userEnv(), ...env }, timeout, maxBuffer: 16 << 20 }
+    execFile(command, args, options, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0
       resolve({ code, signal: err?.signal ?? null, stdout, stderr })
     })
@@ -63,13 +73,21 @@ export interface ConsumerOptions {
 
 /**
  * An empty project in `dir` that installs `specs` with `pm`: a package.json with nothing but a name
- * (no overrides, no resolutions), and an .npmrc naming the `@corestore` scope's registry.
+ * and what `manifest` adds (no overrides, no resolutions unless it says so), and an .npmrc naming the
+ * `@corestore` scope's registry.
  * Cached metadata is used as is (`--prefer-offline`): npm's own cache and the workspace's pnpm store;
  * the local registry makes sure none of it stands in for the packages packed in this run.
  */
-export async function install(pm: PackageManager, dir: string, specs: string[], opts: ConsumerOptions): Promise<Ran> {
+export async function install(
+  pm: PackageManager,
+  dir: string,
+  specs: string[],
+  opts: ConsumerOptions,
+  manifest: Record<string, unknown> = {},
+): Promise<Ran> {
   await mkdir(dir, { recursive: true })
-  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true }, null, 2)}\n`)
+  const json = { name: 'consumer', private: true, ...manifest }
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify(json, null, 2)}\n`)
   await writeFile(join(dir, '.npmrc'), `@corestore:registry=${opts.registry}\n`)
   const args =
     pm === 'npm'
@@ -84,11 +102,19 @@ export function binCommand(pm: PackageManager, bin: string, args: string[]): [st
 }
 
 /** The first ```ts block after `heading` in a Markdown file: an example as users copy it. */
-export async function readmeExample(file: string, heading: string): Promise<string> {
+export function readmeExample(file: string, heading: string): Promise<string> {
+  return blockAfter(file, heading, 'ts')
+}
+
+/**
+ * The first ```<lang> block after the line that starts with `line` in a Markdown file of the repository:
+ * what users copy, as written.
+ */
+export async function blockAfter(file: string, line: string, lang: string): Promise<string> {
   const text = await readFile(join(root, file), 'utf8')
-  const start = text.indexOf(`\n${heading}\n`)
-  const block = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(text.slice(start))
-  if (!block?.[1]) throw new Error(`${file} has no \`\`\`ts block under "${heading}"`)
+  const start = text.indexOf(`\n${line}`)
+  const block = start === -1 ? null : new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(text.slice(start))
+  if (!block?.[1]) throw new Error(`${file} has no \`\`\`${lang} block after "${line}"`)
   return block[1]
 }
 

@@ -15,6 +15,8 @@ export interface LegacyCorestore {
   readonly cache: LegacyRefPool
   /** The shared state behind every view; programs reach into it for `_deriveSecret`. */
   readonly inner: { _deriveSecret(namespace: string, name: string | Buffer): Buffer; readonly cache: LegacyRefPool }
+  /** A nanoresource emitter: its cores' close failures come as `'error'`, which throws with no listener. */
+  on(event: 'error', listener: (err: Error) => void): this
 }
 
 /** The refpool methods corestore 5 programs call on `store.cache`. */

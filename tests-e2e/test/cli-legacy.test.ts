@@ -29,7 +29,7 @@ test('corestore info reads a store written by corestore 5.8.2, and changes nothi
   })
 
   const before = await snapshot(dir, EXACT)
-  const text = await corestore(['info', dir])
+  const text = await corestore(['info', dir, '--wide'])
   const json = await corestore(['info', dir, '--json'])
   assert.deepEqual(await snapshot(dir, EXACT), before, 'info changed nothing')
   assert.equal(text.code, 0, text.stderr)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import { Corestore, type CorestoreOptions, type GetInput } from '@corestore/core'
 import { engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
+import { keyPairFromSeed } from '@corestore/keychain'
 import { FALSY_STORE_OPTIONS, opened, tmpDir, withStore } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 
@@ -200,4 +201,23 @@ test('new Corestore(storage, { name }) names the root view: its default() and na
   assert.deepEqual(theirs.names, ['app', 'app:x'])
   // The same directory, so the same master key: the same default keys, writable.
   assert.deepEqual(await withStore(new Corestore(dir, { name: 'app' }), views), theirs)
+})
+
+test('a core corestore 5.8.2 derived from a name of zero bytes opens here writable, by the key pair docs/migrating.md gives', async (t) => {
+  const masterKey = Buffer.alloc(32, 9)
+  const legacy = await opened(t, new LegacyCorestore(randomAccessMemory, { masterKey }))
+  const theirs = legacy.get({ name: Buffer.alloc(0) })
+  await engine.ready(theirs)
+  const store = await opened(t, new Corestore(randomAccessMemory, { masterKey }))
+  assert.throws(() => store.get({ name: Buffer.alloc(0) }), { code: 'INVALID_NAME' })
+  // As docs/migrating.md writes it.
+  const keyPair = keyPairFromSeed(store.inner._deriveSecret('corestore', Buffer.alloc(0)))
+  const core = store.get({ keyPair })
+  await engine.ready(core)
+  assert.equal(hex(core), hex(theirs))
+  assert.equal(core.writable, true)
+  // And 5.8.2's namespace(<0 bytes>) is its root's default core, which here is the store itself.
+  const view = legacy.namespace(Buffer.alloc(0)).default()
+  await engine.ready(view)
+  assert.equal(hex(view), hex(legacy.default()))
 })

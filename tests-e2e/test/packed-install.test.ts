@@ -1,6 +1,7 @@
-// What a user gets from the registry: every publishable package packed with `pnpm pack`, served by a
-// local registry for the @corestore scope, installed with npm and with pnpm into empty projects outside
-// the workspace (no overrides there), and used as the READMEs say.
+// What a user gets: every publishable package packed with `pnpm pack:all`, installed from those tarballs
+// (the npm line it prints, pnpm overrides) and from a local registry for the @corestore scope (as once
+// published), with npm and with pnpm, into empty projects outside the workspace (no overrides there), and
+// used as the READMEs say.
 import assert from 'node:assert/strict'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -8,8 +9,10 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { build } from 'esbuild'
+import { publishable } from '../../scripts/pack-all.ts'
 import {
   binCommand,
+  blockAfter,
   type ConsumerOptions,
   install,
   installedCopies,
@@ -26,6 +29,8 @@ let work: string
 let packed: Packed[]
 let registry: LocalRegistry
 let consumer: ConsumerOptions
+/** What `pnpm pack:all` printed last: the `npm install` line for its tarballs. */
+let installLine: string
 
 /** `name@version` of a packed package, as a user would ask for it. */
 function spec(name: string): string {
@@ -54,16 +59,6 @@ async function installPacked(pm: PackageManager, dir: string, specs: string[]): 
   }
 }
 
-/** The folders under packages/ whose package is published: the private ones (test helpers) are not. */
-async function publishable(): Promise<{ dir: string; name: string }[]> {
-  const out: { dir: string; name: string }[] = []
-  for (const dir of await readdir(join(root, 'packages'))) {
-    const manifest = JSON.parse(await readFile(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest
-    if (!manifest.private) out.push({ dir, name: manifest.name })
-  }
-  return out
-}
-
 /** `program` as `program.ts` of a strict TypeScript project `name` in the consumer `dir`, compiled with its own tsc. */
 async function compile(dir: string, name: string, program: string): Promise<{ cwd: string; compiled: Ran }> {
   const cwd = join(dir, name)
@@ -87,10 +82,11 @@ describe('a registry install', { timeout: 300_000 }, () => {
     async () => {
       work = await mkdtemp(join(tmpdir(), 'corestore-packed-'))
       const tarballs = join(work, 'tarballs')
-      // pnpm pack runs each package's prepack (tsc -b) and writes workspace:* as the packed versions.
-      const filters = (await publishable()).map(({ dir }) => `--filter=./packages/${dir}`)
-      const pack = await run('pnpm', ['-r', ...filters, 'pack', `--pack-destination=${tarballs}`], root)
+      // As a user packs them: one package at a time, each after its prepack (tsc -b), with
+      // workspace:* written as the packed versions. Its last line is how to install them.
+      const pack = await run('pnpm', ['-s', 'pack:all', tarballs], root, 180_000)
       assert.equal(pack.code, 0, told(pack))
+      installLine = pack.stdout.trimEnd().split('\n').at(-1) ?? ''
       packed = await Promise.all((await readdir(tarballs)).map((file) => readPacked(join(tarballs, file))))
       registry = await serveRegistry(packed)
       const store = await run('pnpm', ['store', 'path'], root)
@@ -142,6 +138,31 @@ describe('a registry install', { timeout: 300_000 }, () => {
     }
   })
 
+  describe('before they are published: the tarballs pnpm pack:all wrote, as docs/install.md says', () => {
+    test('npm: the line pack:all prints installs them in an empty project, where the README example and npx corestore run', async () => {
+      assert.match(installLine, /^npm install (\S+\.tgz ){10}\S+\.tgz$/)
+      const dir = join(work, 'npm-line')
+      await mkdir(dir)
+      await writeFile(join(dir, 'package.json'), '{ "name": "consumer", "private": true }\n')
+      // The line as printed; only npm's cache use and its audit and fund requests are the test's.
+      const installed = await run('bash', ['-c', installLine], dir, 180_000, QUIET_NPM)
+      assert.equal(installed.code, 0, told(installed))
+      await readmeExampleAndInfo('npm', dir)
+    })
+
+    test('pnpm: overrides naming the tarballs, then pnpm add @corestore/core', async () => {
+      const dir = join(work, 'pnpm-overrides')
+      await mkdir(dir)
+      const overrides = Object.fromEntries(packed.map((p) => [p.manifest.name, `file:${p.file}`]))
+      const manifest = { name: 'consumer', private: true, pnpm: { overrides } }
+      await writeFile(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+      const args = ['add', '--prefer-offline', `--store-dir=${consumer.storeDir}`, '@corestore/core', '@corestore/cli']
+      const installed = await run('pnpm', args, dir, 180_000)
+      assert.equal(installed.code, 0, told(installed))
+      await readmeExampleAndInfo('pnpm', dir)
+    })
+  })
+
   for (const pm of ['npm', 'pnpm'] as const) {
     describe(`installed with ${pm}`, () => {
       let dir: string
@@ -163,37 +184,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
       )
 
       test("the README example runs, reopens the same writable default core, and corestore info shows the store's cores", async (t) => {
-        const example = `${await readmeExample('README.md', '## Use it')}
-  // Not in the README: show what it made, and close.
-  const ready = (c) => new Promise((resolve, reject) => c.ready((err) => (err ? reject(err) : resolve())))
-  await Promise.all([ready(core), ready(drive)])
-  console.log('default', core.key.toString('hex'), core.writable ? 'writable' : 'read-only')
-  console.log('drive1', drive.key.toString('hex'), drive.writable ? 'writable' : 'read-only')
-  stream.destroy()
-  await store.close()
-  `
-        const cwd = join(dir, 'readme')
-        await mkdir(cwd)
-        await writeFile(join(cwd, 'readme.mjs'), example)
-        const first = await run('node', ['readme.mjs'], cwd)
-        assert.equal(first.code, 0, told(first))
-        const lines = first.stdout.trim().split('\n')
-        assert.equal(lines.length, 2, told(first))
-        assert.match(lines[0] ?? '', /^default [0-9a-f]{64} writable$/)
-        assert.match(lines[1] ?? '', /^drive1 [0-9a-f]{64} writable$/)
-        const again = await run('node', ['readme.mjs'], cwd)
-        assert.equal(again.code, 0, told(again))
-        assert.equal(again.stdout, first.stdout, 'the same cores after a restart')
-
-        const [cmd, args] = binCommand(pm, 'corestore', ['info', 'readme/my-store'])
-        const info = await run(cmd, args, dir)
-        assert.equal(info.code, 0, told(info))
-        assert.match(info.stdout, /master key {3}fingerprint [0-9a-f]{16}/)
-        assert.match(info.stdout, /cores {8}2 \(2 writable\)/)
-        for (const line of lines) {
-          const [name, key] = line.split(' ')
-          assert.match(info.stdout, new RegExp(`${key} {2}${name} +yes +0 +0\\n`), `info lists ${name}`)
-        }
+        await readmeExampleAndInfo(pm, dir)
         t.diagnostic(await noiseVersions(dir))
       })
 
@@ -223,32 +214,29 @@ describe('a registry install', { timeout: 300_000 }, () => {
       })
 
       test('the installed @corestore/core bundles for browsers with esbuild, no plugin, with noise-protocol 3.0.1 for the handshake', async (t) => {
-        const built = await build({
-          stdin: { contents: "export { default } from '@corestore/core'", resolveDir: dir },
-          absWorkingDir: dir,
-          bundle: true,
-          platform: 'browser',
-          format: 'esm',
-          write: false,
-          metafile: true,
-          logLevel: 'silent',
-          inject: [join(root, 'tests-e2e/browser/shim.js')],
-        })
-        const inputs = Object.keys(built.metafile.inputs)
+        const { inputs, noise } = await bundleCore(dir)
         assert.ok(
           !inputs.some((input) => /\/(node|file-budget|noise|page-table-hook)\.js$|fs-native-extensions/.test(input)),
         )
-        const noise = new Set<string>()
-        for (const input of inputs) {
-          const pkg = /^(.*node_modules\/noise-protocol)\//.exec(input)?.[1]
-          if (pkg) noise.add(JSON.parse(await readFile(join(dir, pkg, 'package.json'), 'utf8')).version)
-        }
-        t.diagnostic(`the bundle carries noise-protocol ${[...noise].join(', ')}`)
-        assert.deepEqual(
-          [...noise],
-          ['3.0.1'],
-          'only noise-protocol 3.0.1 makes the handshake hypercore-protocol 8 expects',
-        )
+        t.diagnostic(`the bundle carries noise-protocol ${noise.join(', ')}`)
+        assert.deepEqual(noise, ['3.0.1'], 'only noise-protocol 3.0.1 makes the handshake hypercore-protocol 8 expects')
+      })
+
+      test(`a project that pins noise-protocol 3.0.2 for its whole tree, with the ${pm} overrides docs/install.md gives, replicates and bundles 3.0.1`, async (t) => {
+        const project = join(work, `${pm}-noise-pinned`)
+        const line = pm === 'npm' ? 'For npm, both at once' : 'For pnpm (tested'
+        const manifest = JSON.parse(await blockAfter('docs/install.md', line, 'json')) as Record<string, unknown>
+        const specs = [spec('@corestore/core'), 'random-access-memory@^3']
+        const installed = await install(pm, project, specs, consumer, manifest)
+        assert.equal(installed.code, 0, told(installed))
+        t.diagnostic(await noiseVersions(project))
+
+        const ownDh = `const { createRequire } = await import('node:module')
+  console.log('own:', createRequire(import.meta.url)('noise-protocol/package.json').version)`
+        const ran = await replicateExample(project, ownDh)
+        assert.equal(ran.code, 0, told(ran))
+        assert.equal(ran.stdout, 'replicated: hello\nown: 3.0.2\n')
+        assert.deepEqual((await bundleCore(project)).noise, ['3.0.1'], 'the bundle carries 3.0.1 only')
       })
 
       test('a CommonJS program written for corestore 5.8.2 runs with require("@corestore/core")', async () => {
@@ -306,6 +294,69 @@ describe('a registry install', { timeout: 300_000 }, () => {
     })
   }
 })
+
+/** npm as the tests run it: from its cache when it can, without its audit and funding requests. */
+const QUIET_NPM = { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' }
+
+/**
+ * The root README's example in a project `dir` that installed the packages with `pm`: run twice (the
+ * same writable cores after a restart), then `corestore info` through the installed bin shows them.
+ */
+async function readmeExampleAndInfo(pm: PackageManager, dir: string): Promise<void> {
+  const example = `${await readmeExample('README.md', '## Use it')}
+// Not in the README: show what it made, and close.
+const ready = (c) => new Promise((resolve, reject) => c.ready((err) => (err ? reject(err) : resolve())))
+await Promise.all([ready(core), ready(drive)])
+console.log('default', core.key.toString('hex'), core.writable ? 'writable' : 'read-only')
+console.log('drive1', drive.key.toString('hex'), drive.writable ? 'writable' : 'read-only')
+stream.destroy()
+await store.close()
+`
+  const cwd = join(dir, 'readme')
+  await mkdir(cwd)
+  await writeFile(join(cwd, 'readme.mjs'), example)
+  const first = await run('node', ['readme.mjs'], cwd)
+  assert.equal(first.code, 0, told(first))
+  const lines = first.stdout.trim().split('\n')
+  assert.equal(lines.length, 2, told(first))
+  assert.match(lines[0] ?? '', /^default [0-9a-f]{64} writable$/)
+  assert.match(lines[1] ?? '', /^drive1 [0-9a-f]{64} writable$/)
+  const again = await run('node', ['readme.mjs'], cwd)
+  assert.equal(again.code, 0, told(again))
+  assert.equal(again.stdout, first.stdout, 'the same cores after a restart')
+
+  const [cmd, args] = binCommand(pm, 'corestore', ['info', 'readme/my-store', '--json'])
+  const info = await run(cmd, args, dir)
+  assert.equal(info.code, 0, told(info))
+  const shown = JSON.parse(info.stdout) as { cores: { key: string; name: string; writable: boolean }[] }
+  assert.deepEqual(
+    shown.cores.map((c) => `${c.name} ${c.key} ${c.writable ? 'writable' : 'read-only'}`).sort(),
+    [...lines].sort(),
+    'corestore info lists the two cores, writable',
+  )
+}
+
+/** `@corestore/core` as installed in `dir`, bundled for browsers: its input files and the noise-protocol versions in it. */
+async function bundleCore(dir: string): Promise<{ inputs: string[]; noise: string[] }> {
+  const built = await build({
+    stdin: { contents: "export { default } from '@corestore/core'", resolveDir: dir },
+    absWorkingDir: dir,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    inject: [join(root, 'tests-e2e/browser/shim.js')],
+  })
+  const inputs = Object.keys(built.metafile.inputs)
+  const noise = new Set<string>()
+  for (const input of inputs) {
+    const pkg = /^(.*node_modules\/noise-protocol)\//.exec(input)?.[1]
+    if (pkg) noise.add(JSON.parse(await readFile(join(dir, pkg, 'package.json'), 'utf8')).version)
+  }
+  return { inputs, noise: [...noise] }
+}
 
 /** The TypeScript the workspace builds with: users of the packed types get the same compiler. */
 const TYPESCRIPT = '5.9.3'

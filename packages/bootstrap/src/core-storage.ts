@@ -75,8 +75,13 @@ export type CoreStorage = StorageFactory & { attach(core: CoreState): void }
  * If that fails (no such core, a damaged `name`), every other file of the core fails to open
  * with the typed error, so hypercore's open fails with it and nothing is written.
  */
-export function coreStorage(storage: Storage, keychain: Keychain, identity: CoreIdentity): CoreStorage {
-  const files = new CoreFiles(storage, keychain, identity)
+export function coreStorage(
+  storage: Storage,
+  keychain: Keychain,
+  identity: CoreIdentity,
+  after?: Promise<void>,
+): CoreStorage {
+  const files = new CoreFiles(storage, keychain, identity, after)
   return Object.assign(files.file, { attach: (core: CoreState) => files.attach(core) })
 }
 
@@ -99,7 +104,8 @@ class CoreFiles implements FileOwner {
   #failure: Error | null = null
   #keyFile: RandomAccessStorage | null = null
   #secretKeyFile: RandomAccessStorage | null = null
-  #core: CoreState | null = null
+  /** Weakly: a core the program dropped must be collectable while its files still are not closed. */
+  #core: WeakRef<CoreState> | null = null
   /** The public key and how to write it again, once settled: what a journal entry keeps. */
   #publicKey: Buffer | null = null
   #name: Buffer | null = null
@@ -116,7 +122,11 @@ class CoreFiles implements FileOwner {
   storedKey: Buffer | null | undefined = undefined
   keyWritten = false
 
-  constructor(storage: Storage, keychain: Keychain, identity: CoreIdentity) {
+  /** The previous core on these files, still closing: nothing is read before it is done. */
+  readonly #after: Promise<void> | undefined
+
+  constructor(storage: Storage, keychain: Keychain, identity: CoreIdentity, after?: Promise<void>) {
+    this.#after = after
     this.#storage = storage
     this.#keychain = keychain
     this.#identity = identity
@@ -139,7 +149,7 @@ class CoreFiles implements FileOwner {
   }
 
   attach(core: CoreState): void {
-    this.#core = core
+    this.#core = new WeakRef(core)
   }
 
   open(name: string): RandomAccessStorage {
@@ -212,8 +222,8 @@ class CoreFiles implements FileOwner {
       discoveryKey: this.#identity.discoveryKey,
       publicKey: this.#publicKey ?? entry?.publicKey ?? Buffer.alloc(32),
       name: this.#name,
-      secretKey: this.#name ? null : (this.#core?.secretKey ?? entry?.secretKey ?? null),
-      trusted: this.#core?.length ?? 0,
+      secretKey: this.#name ? null : (this.#core?.deref()?.secretKey ?? entry?.secretKey ?? null),
+      trusted: this.#core?.deref()?.length ?? 0,
       blocks: true,
       purging: false,
     })
@@ -236,6 +246,7 @@ class CoreFiles implements FileOwner {
 
   async #settle(): Promise<Resolved> {
     try {
+      await this.#after
       const entry = this.#journal?.get(this.id)
       if (entry?.purging) await this.#finishPurge()
       const resolved = await this.#settleKeys(entry?.purging ? undefined : entry)

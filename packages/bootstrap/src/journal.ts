@@ -83,6 +83,14 @@ export class Journal {
     }
   }
 
+  /** The live entries a store's journal holds, read without changing a byte (a store need not be open). */
+  static async read(storage: Storage): Promise<JournalEntry[]> {
+    const journal = await Journal.open(storage)
+    if (!journal) return []
+    await engine.closeStorage(journal.#file).catch(() => {})
+    return [...journal.entries()]
+  }
+
   /** The live entry of a core, by hex discovery key. */
   get(id: string): JournalEntry | undefined {
     return this.#live.get(id)

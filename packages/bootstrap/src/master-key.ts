@@ -51,8 +51,14 @@ async function loadFromDirectory(directory: string): Promise<Buffer> {
     try {
       await fs.link(tmp, file)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      return checked((await readIfExists(file)) ?? Buffer.alloc(0), file)
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') return checked((await readIfExists(file)) ?? Buffer.alloc(0), file)
+      if (!NO_LINKS.has(code ?? '')) throw err
+      // A file system without hard links (FAT, exFAT, some network and FUSE mounts): the store's
+      // lock keeps other stores of ours out, so a rename over a file still absent is as safe.
+      const raced = await readIfExists(file)
+      if (raced) return checked(raced, file)
+      await fs.rename(tmp, file)
     }
     await syncDirectory(directory)
     return key
@@ -63,6 +69,9 @@ async function loadFromDirectory(directory: string): Promise<Buffer> {
     await fs.unlink(tmp).catch(() => {})
   }
 }
+
+/** What `link` fails with where the file system has no hard links. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK'])
 
 /** The file's bytes; `null` only when it does not exist. */
 function readIfExists(file: string): Promise<Buffer | null> {

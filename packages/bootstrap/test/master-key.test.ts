@@ -60,3 +60,21 @@ test('a storage function whose master_key is torn is CORRUPT_MASTER_KEY, file un
   assert.deepEqual(await engine.readMaybe(memory('master_key'), 0, 5), Buffer.alloc(5, 9))
   assert.equal(await engine.statMaybe(memory('master_key')), 5)
 })
+
+test('where the file system has no hard links, master_key is still made whole, once, and kept', async (t) => {
+  const dir = await tmpDir(t)
+  const { promises } = await import('node:fs')
+  const link = promises.link
+  // exFAT, FAT and some FUSE mounts refuse link(2) with EPERM or ENOTSUP.
+  promises.link = async () => {
+    throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' })
+  }
+  t.after(() => {
+    promises.link = link
+  })
+  const key = await loadMasterKey(openStorage(dir))
+  assert.equal(key.length, 32)
+  assert.deepEqual(await readFile(join(dir, 'master_key')), key)
+  assert.deepEqual(await loadMasterKey(openStorage(dir)), key)
+  assert.deepEqual([...(await snapshot(dir)).keys()], ['master_key'], 'no temporary file is left behind')
+})

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { isCorestoreError } from '@corestore/errors'
-import { type Command, type Io, UsageError } from './command.js'
+import { ArgumentError, type Command, type Io, UsageError } from './command.js'
 import { append } from './commands/append.js'
 import { cat } from './commands/cat.js'
 import { clone } from './commands/clone.js'
@@ -10,6 +10,7 @@ import { rm } from './commands/rm.js'
 import { serve } from './commands/serve.js'
 import { testnet } from './commands/testnet.js'
 import { reasonOf } from './directory.js'
+import { missing, optionError, usageOf } from './usage.js'
 
 export const COMMANDS: readonly Command[] = [info, cat, append, rm, serve, clone, testnet]
 
@@ -19,9 +20,11 @@ export const EXIT = { ok: 0, usage: 1, internal: 2 } as const
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version
 
+const USAGE = 'corestore <command> [arguments] [options]'
+
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
-  return `Usage: corestore <command> [arguments] [options]
+  return `Usage: ${USAGE}
 
 Look inside a corestore (a directory written by @corestore/core or corestore 5), serve it on
 hyperswarm, or clone a core from there.
@@ -50,9 +53,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === (name === 'help' ? rest[0] : name))
   if (!command) {
-    io.stderr.write(
-      `corestore: unknown command ${JSON.stringify(name === 'help' ? rest[0] : name)} (see corestore --help)\n`,
-    )
+    const typed = JSON.stringify(name === 'help' ? rest[0] : name)
+    io.stderr.write(`corestore: unknown command ${typed}\nusage: ${USAGE} (corestore --help lists the commands)\n`)
     return EXIT.usage
   }
   if (name === 'help') {
@@ -82,26 +84,23 @@ function parseCommand(command: Command, args: string[]) {
       strict: true,
     })
   } catch (err) {
-    // node's messages are several sentences, some on several lines; the first says what is wrong.
-    throw new UsageError(((err as Error).message.split(/\.\s|\n/)[0] ?? '').replace(/\.$/, ''))
+    throw optionError(err)
   }
   const { values, positionals } = parsed
   if (values.help !== true) {
     const { min, max } = command.positionals
-    if (positionals.length < min) throw new UsageError(`missing arguments (usage: ${usage(command)})`)
-    if (positionals.length > max) {
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[max])} (usage: ${usage(command)})`)
-    }
+    if (positionals.length < min) throw missing(usageOf(command), positionals.length)
+    if (positionals.length > max) throw new ArgumentError(`unexpected argument ${JSON.stringify(positionals[max])}`)
   }
   return { values, positionals }
 }
 
-function usage(command: Command): string {
-  return command.help.split('\n')[0]?.replace(/^Usage: /, '') ?? command.name
-}
-
 function report(command: Command, err: unknown, io: Io): number {
   const prefix = `corestore ${command.name}`
+  if (err instanceof ArgumentError) {
+    io.stderr.write(`${prefix}: ${err.message}\nusage: ${usageOf(command)}\n`)
+    return EXIT.usage
+  }
   if (err instanceof UsageError) {
     io.stderr.write(`${prefix}: ${err.message}\n`)
     return EXIT.usage

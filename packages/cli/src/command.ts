@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import type { ParseArgsConfig } from 'node:util'
 
 /** Where a command reads and writes: the process's streams, or a test's. */
@@ -28,9 +29,17 @@ export interface Command {
   run(args: Args, io: Io): Promise<void>
 }
 
-/** A mistake of the person at the keyboard: a one-line message, exit code 1. */
+/** A mistake of the person at the keyboard, or a refusal: a one-line message, exit code 1. */
 export class UsageError extends Error {
-  override readonly name = 'UsageError'
+  override readonly name: string = 'UsageError'
+}
+
+/**
+ * A mistake in the command line itself (an argument missing, an option unknown or malformed): its
+ * line is followed by the command's usage line, exit code 1.
+ */
+export class ArgumentError extends UsageError {
+  override readonly name = 'ArgumentError'
 }
 
 export function flag(args: Args, name: string): boolean {
@@ -53,7 +62,7 @@ export function count(args: Args, name: string): number | undefined {
   const value = text(args, name)
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`)
+    throw new ArgumentError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`)
   }
   return Number(value)
 }
@@ -63,12 +72,45 @@ export function between(args: Args, name: string, min: number, max: number): num
   const value = text(args, name)
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
+    throw new ArgumentError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
   }
   return Number(value)
 }
 
-/** Write and wait for the stream to take it, so a large output never piles up in memory. */
+/**
+ * Write and wait for the stream to take it, so a large output never piles up in memory. A stream
+ * that fails or closes instead of draining (a pipe whose reader went away) rejects, never hangs.
+ */
 export async function write(stream: NodeJS.WritableStream, data: string | Uint8Array): Promise<void> {
-  if (!stream.write(data)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()))
+  if (stream.write(data)) return
+  const stop = new AbortController()
+  const { signal } = stop
+  try {
+    // once() rejects on 'error' too; a 'close' without an error is a reader gone all the same.
+    await Promise.race([
+      once(stream, 'drain', { signal }),
+      once(stream, 'close', { signal }).then(() => {
+        throw Object.assign(new Error('the output was closed'), { code: 'EPIPE' })
+      }),
+    ])
+  } finally {
+    stop.abort()
+  }
+}
+
+/**
+ * Lines written in order, one wait for the stream at a time, from code that cannot wait (event
+ * handlers): a burst of lines adds one 'drain' listener, not one per line. Failures end the output.
+ */
+export function lineWriter(stream: NodeJS.WritableStream): (line: string) => void {
+  let last: Promise<void> = Promise.resolve()
+  let failed = false
+  return (line) => {
+    if (failed) return
+    last = last
+      .then(() => write(stream, `${line}\n`))
+      .catch(() => {
+        failed = true
+      })
+  }
 }

@@ -9,6 +9,17 @@ export function table(header: string[], rows: string[][], right: ReadonlySet<num
   return [line(header), ...rows.map(line)].join('\n')
 }
 
+/** The columns output may take: the terminal's width on a terminal, 80 anywhere else (a pipe, a file, a log). */
+export function columnsOf(stream: NodeJS.WritableStream): number {
+  const { isTTY, columns } = stream as { isTTY?: boolean; columns?: number }
+  return isTTY === true && typeof columns === 'number' && columns > 0 ? columns : 80
+}
+
+/** `text` in at most `width` columns: cut, and its end marked `…`, when longer. */
+export function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`
+}
+
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
 
 /** `1234567` → `1.2 MB` (powers of 1000, as `ls -h --si`). */

@@ -1,5 +1,5 @@
 import type { NetworkerOptions } from '@corestore/networker'
-import { type Args, texts, UsageError } from './command.js'
+import { type Args, ArgumentError, texts } from './command.js'
 
 /** The options every network command takes. */
 export const NETWORK_OPTIONS = { bootstrap: { type: 'string', multiple: true } } as const
@@ -16,7 +16,7 @@ export function networkOptions(args: Args): NetworkerOptions {
   for (const node of bootstrap) {
     const match = /^(.+):(\d{1,5})$/.exec(node)
     if (!match || Number(match[2]) > 65535) {
-      throw new UsageError(`--bootstrap must be host:port, got ${JSON.stringify(node)}`)
+      throw new ArgumentError(`--bootstrap must be host:port, got ${JSON.stringify(node)}`)
     }
   }
   if (bootstrap.length === 0) return {}

@@ -1,7 +1,7 @@
 import { openStorage, readMasterKey } from '@corestore/bootstrap'
 import { Corestore, type StoredCore } from '@corestore/core'
 import { parseKey } from '@corestore/keychain'
-import { UsageError } from './command.js'
+import { ArgumentError, UsageError } from './command.js'
 import { checkDirectory } from './directory.js'
 
 /**
@@ -41,7 +41,7 @@ export function keyArgument(value: string): Buffer | null {
 /** `keyArgument`, or the one line a user sees when it is not a key. */
 export function requireKey(value: string): Buffer {
   const key = keyArgument(value)
-  if (!key) throw new UsageError(`${JSON.stringify(value)} is not a key: 64 hex characters expected`)
+  if (!key) throw new ArgumentError(`${JSON.stringify(value)} is not a key: 64 hex characters expected`)
   return key
 }
 

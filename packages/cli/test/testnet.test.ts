@@ -144,20 +144,21 @@ async function runHere(args: string[]): Promise<{ code: number; stdout: string; 
   return { code, stdout: text(stdout), stderr: text(stderr) }
 }
 
-test('testnet refuses bad options in one line, with exit code 1', async () => {
+test('testnet refuses bad options naming them, with its usage line and exit code 1', async () => {
   const cases: [string[], string][] = [
     [['--nodes', '0'], '--nodes must be a whole number from 1 to 64, got "0"'],
     [['--nodes', '65'], '--nodes must be a whole number from 1 to 64, got "65"'],
     [['--nodes', 'three'], '--nodes must be a whole number from 1 to 64, got "three"'],
     [['--port', '0'], '--port must be a whole number from 1 to 65535, got "0"'],
     [['--port', '65536'], '--port must be a whole number from 1 to 65535, got "65536"'],
-    [['--port', '-1'], "Option '--port' argument is ambiguous"],
-    [['--port'], "Option '--port <value>' argument missing"],
-    [['--host', '0.0.0.0'], "Unknown option '--host'"],
-    [['now'], 'unexpected argument "now" (usage: corestore testnet [--nodes n] [--port port])'],
+    [['--port', '-1'], '--port needs a value (one that starts with - is written --port=-…)'],
+    [['--port'], '--port needs a value'],
+    [['--host', '0.0.0.0'], 'unknown option --host'],
+    [['now'], 'unexpected argument "now"'],
   ]
   for (const [args, message] of cases) {
-    const expected = { code: 1, stdout: '', stderr: `corestore testnet: ${message}\n` }
+    const usage = 'usage: corestore testnet [--nodes n] [--port port]\n'
+    const expected = { code: 1, stdout: '', stderr: `corestore testnet: ${message}\n${usage}` }
     assert.deepEqual(await runHere(['testnet', ...args]), expected, args.join(' '))
   }
 })

@@ -2,6 +2,14 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { type Hooks, Running } from './helpers.ts'
 
+/** A line a transcript shows, and who printed it. */
+export interface Shown {
+  /** The line as the terminal shows it. */
+  readonly text: string
+  /** The job that printed it (`# from serve`), or `null` for the step's own command. */
+  readonly from: string | null
+}
+
 /** One command of a console transcript, and the lines shown after it. */
 export interface Step {
   /** The line after `$ `, as written (comment and all). */
@@ -10,13 +18,16 @@ export interface Step {
   readonly words: readonly string[]
   /** Whether it runs in the background (`&`), as a job. */
   readonly background: boolean
-  readonly output: readonly string[]
+  readonly output: readonly Shown[]
 }
+
+/** The mark a transcript puts after a line that a background job printed: `# from serve`. */
+const FROM = /\s+# from (\S+)$/
 
 /**
  * The steps of the first ```console block after the line `heading` in a markdown file: each line
- * that starts with `$ ` is a command, and the lines after it are what it (and the jobs running)
- * printed.
+ * that starts with `$ ` is a command, and the lines after it are what it printed, and what the jobs
+ * running printed meanwhile (those end with `# from <command>`).
  */
 export async function readTranscript(file: URL, heading: string): Promise<Step[]> {
   const lines = (await readFile(file, 'utf8')).split('\n')
@@ -24,7 +35,7 @@ export async function readTranscript(file: URL, heading: string): Promise<Step[]
   if (at === -1) throw new Error(`${fileURLToPath(file)} has no line ${heading}`)
   const block = /^```console\n([\s\S]*?)^```$/m.exec(lines.slice(at).join('\n'))?.[1]
   if (block === undefined) throw new Error(`${fileURLToPath(file)} has no console block after ${heading}`)
-  const steps: { line: string; words: string[]; background: boolean; output: string[] }[] = []
+  const steps: { line: string; words: string[]; background: boolean; output: Shown[] }[] = []
   for (const line of block.trimEnd().split('\n')) {
     if (line.startsWith('$ ')) {
       const words = shellWords(line.slice(2))
@@ -33,7 +44,8 @@ export async function readTranscript(file: URL, heading: string): Promise<Step[]
     } else {
       const step = steps.at(-1)
       if (!step) throw new Error(`the transcript starts with output, not a command: ${line}`)
-      step.output.push(line)
+      const from = FROM.exec(line)
+      step.output.push({ text: from ? line.slice(0, from.index) : line, from: from?.[1] ?? null })
     }
   }
   return steps
@@ -74,6 +86,8 @@ function onScreen(lines: string[]): string[] {
 export class Shell {
   /** Every process started, in order. */
   readonly processes: Running[] = []
+  /** The command each of them runs (`serve`, `clone`…), by the same index. */
+  readonly #commands: string[] = []
   /** Jobs by number, as bash counts them: one more than the highest still running. */
   readonly #jobs = new Map<number, Running>()
   readonly #t: Hooks
@@ -94,6 +108,7 @@ export class Shell {
     if (program === 'corestore') {
       const running = new Running(this.#t, args, { cwd: this.#cwd })
       this.processes.push(running)
+      this.#commands.push(args[0] ?? '')
       if (!background) return [running]
       this.#jobs.set(Math.max(0, ...this.#jobs.keys()) + 1, running)
       return []
@@ -115,11 +130,14 @@ export class Shell {
     return this.processes.map((p) => ({ out: p.lines.length, err: p.errors.length }))
   }
 
-  /** What each process printed since `mark`, stream by stream, as a terminal shows it. */
-  printedSince(mark: Mark): string[][] {
-    return this.processes.flatMap((p, i) => [
-      p.lines.slice(mark[i]?.out ?? 0),
-      onScreen(p.errors.slice(mark[i]?.err ?? 0)),
-    ])
+  /**
+   * What each process printed since `mark`, stream by stream, as a terminal shows it, and who it is:
+   * `from` is `null` for a process started since `mark` (the step's own command), else its command.
+   */
+  printedSince(mark: Mark): { from: string | null; streams: string[][] }[] {
+    return this.processes.map((p, i) => ({
+      from: i < mark.length ? (this.#commands[i] ?? '') : null,
+      streams: [p.lines.slice(mark[i]?.out ?? 0), onScreen(p.errors.slice(mark[i]?.err ?? 0))],
+    }))
   }
 }

@@ -19,7 +19,7 @@ class Values {
   readonly #values: { pattern: RegExp; written: string; now: string | null }[]
 
   constructor(steps: Step[]) {
-    const lines = steps.flatMap((step) => step.output)
+    const lines = steps.flatMap((step) => step.output.map((shown) => shown.text))
     this.#values = VARIABLES.map((pattern) => {
       const written = lines.map((line) => pattern.exec(line)?.[1]).find((value) => value !== undefined)
       if (written === undefined) throw new Error(`the transcript prints nothing that matches ${pattern}`)
@@ -74,6 +74,28 @@ function sameLines(expected: string[], streams: string[][]): boolean {
   })
 }
 
+/** Who printed what: `null` is the step's own command, else the job's command (`serve`). */
+type Printed = { from: string | null; streams: string[][] }[]
+
+/** Each printer's lines as one sorted list, `serve: peer <id>… connected`, to show what differs. */
+function attributed(printed: Printed): string[] {
+  return printed
+    .flatMap(({ from, streams }) => streams.flat().map((line) => `${from ?? '(this command)'}: ${line}`))
+    .sort()
+}
+
+/** Whether every printer printed its lines, and no other printer anything. */
+function samePrinters(expected: Printed, printed: Printed): boolean {
+  const froms = new Set([...expected, ...printed.filter((p) => p.streams.some((s) => s.length > 0))].map((p) => p.from))
+  return [...froms].every((from) => {
+    const lines = expected.filter((p) => p.from === from).flatMap((p) => p.streams.flat())
+    return sameLines(
+      lines,
+      printed.filter((p) => p.from === from).flatMap((p) => p.streams),
+    )
+  })
+}
+
 test('the one-machine trial in the README runs as written: testnet, serve, clone, append, clone again', {
   timeout: 90_000,
 }, async (context) => {
@@ -88,21 +110,19 @@ test('the one-machine trial in the README runs as written: testnet, serve, clone
       step.background,
     )
     // What each process printed meanwhile, stream by stream, as the README would show it.
-    const printed = () => {
-      const streams = shell.printedSince(mark)
-      values.learn(streams.flat())
-      return streams.map((stream) => stream.map((line) => values.asWritten(line)))
+    const printed = (): Printed => {
+      const shown = shell.printedSince(mark)
+      values.learn(shown.flatMap((p) => p.streams.flat()))
+      return shown.map(({ from, streams }) => ({
+        from,
+        streams: streams.map((stream) => normalAll(stream.map((line) => values.asWritten(line)))),
+      }))
     }
-    const expected = step.output.map(normal)
-    const done = () => ending.every((p) => p.ended) && sameLines(expected, printed().map(normalAll))
+    const expected: Printed = step.output.map(({ text, from }) => ({ from, streams: [[normal(text)]] }))
+    const done = () => ending.every((p) => p.ended) && samePrinters(expected, printed())
     await until(shell.processes, done, STEP_MS, 'as the README shows').catch((err: Error) => {
-      // Show what differs, then (when only the order or an exit is wrong) the whole story.
-      const shown = printed()
-      assert.deepEqual(
-        shown.flatMap(normalAll).sort(),
-        [...expected].sort(),
-        `$ ${step.line}\n${shown.flat().join('\n')}`,
-      )
+      // Show what differs (a line, or who printed it), then (when only the order or an exit is wrong) the whole story.
+      assert.deepEqual(attributed(printed()), attributed(expected), `$ ${step.line}`)
       throw err
     })
     for (const p of ending) assert.equal(p.child.exitCode, 0, `$ ${step.line} exits 0\n${p.stderr}`)

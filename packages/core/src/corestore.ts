@@ -17,6 +17,41 @@ import {
 } from './options.js'
 import { type CorestoreInner, SharedStore, type StoreListener, type StoreStats } from './shared-store.js'
 
+/** The events a view listens to itself, to know whether anybody else does. */
+const INTERNAL_EVENTS = new Set<string | symbol>(['newListener', 'removeListener'])
+
+/** Views the program dropped without closing: what they held goes back to the store. */
+const dropped = new FinalizationRegistry<{
+  shared: SharedStore
+  holdings: Holdings<Hypercore>
+  listener: StoreListener
+}>(({ shared, holdings, listener }) => {
+  shared.listeners.delete(listener)
+  if (!shared.closing) shared.viewDropped(holdings)
+})
+
+/**
+ * How the store tells a view what happens. Made out here, not in the constructor: a closure made
+ * there would share the constructor's scope, and with it `this`, and hold every view for ever.
+ */
+function listenerFor(self: { deref(): Corestore | undefined }, holdings: Holdings<Hypercore>): StoreListener {
+  return {
+    onfeed: (core, options) => {
+      self.deref()?.emit('feed', core, options)
+      self.deref()?.emit('core-open', core)
+    },
+    onclose: (core) => self.deref()?.emit('core-close', core),
+    onemit: (event, args) => self.deref()?.emit(event, ...args),
+    onerror: (err) => {
+      const view = self.deref()
+      if (view && view.listenerCount('error') > 0) view.emit('error', err)
+    },
+    ongone: (id, core) => {
+      if (holdings.get(id) === core) holdings.forget(id)
+    },
+  }
+}
+
 /** What makes a `Corestore` a namespace view: only `Corestore` itself builds one (see `#view`). */
 type ViewOf = { readonly shared: SharedStore; readonly parent: Corestore; readonly name: string }
 
@@ -55,22 +90,22 @@ export class Corestore extends EventEmitter {
     this.name = of?.name ?? rootName(opts)
     this.#prefix = of || opts?.name ? this.name : null
     this.storage = storage
-    this.#holdings = new Holdings(this.#shared.cache)
-    this.#listener = {
-      onfeed: (core, options) => {
-        this.emit('feed', core, options)
-        this.emit('core-open', core)
-      },
-      onclose: (core) => this.emit('core-close', core),
-      onemit: (event, args) => this.emit(event, ...args),
-      onerror: (err) => {
-        if (this.listenerCount('error') > 0) this.emit('error', err)
-      },
-      ongone: (id, core) => {
-        if (this.#holdings.get(id) === core) this.#holdings.forget(id)
-      },
-    }
+    const holdings = new Holdings<Hypercore>(this.#shared.cache)
+    this.#holdings = holdings
+    // The store holds a view weakly: one the program drops without closing it is collected, and
+    // what it held let go of (see `dropped`). The root is the store: it keeps itself.
+    this.#listener = listenerFor(of ? new WeakRef(this) : { deref: () => this }, holdings)
     this.#shared.listeners.add(this.#listener)
+    if (of) {
+      dropped.register(this, { shared: this.#shared, holdings, listener: this.#listener }, this)
+      // A view somebody listens to is in use, held or not: the store keeps it while it has listeners.
+      this.on('newListener', (event) => {
+        if (!INTERNAL_EVENTS.has(event)) this.#shared.retained.add(this)
+      })
+      this.on('removeListener', () => {
+        if (this.eventNames().every((e) => INTERNAL_EVENTS.has(e))) this.#shared.retained.delete(this)
+      })
+    }
     // Many data structures listen to one store, as in corestore 5.
     this.setMaxListeners(0)
   }
@@ -151,14 +186,23 @@ export class Corestore extends EventEmitter {
    */
   get<Block = Buffer>(opts?: GetInput): Hypercore<Block> {
     this.#guard('get')
-    const { request, options } = parseGetInput(opts)
-    const { id, core } = this.#shared.get(request, options)
+    // A key string named before: no parsing (strings cannot change, unlike a Buffer).
+    const seen = typeof opts === 'string' ? this.#shared.cachedString(opts) : undefined
+    const { id, core } = seen ?? this.#getParsed(opts)
     if (this.#holdings.hold(id, core) && core.opened) {
       // An open core newly held by this view joins the view's streams.
       this.#shared.replicator.offer(core)
     }
     // The cache holds cores of any encoding; the caller says which it asked for.
     return core as unknown as Hypercore<Block>
+  }
+
+  #getParsed(opts: GetInput): { id: string; core: Hypercore } {
+    const { request, options } = parseGetInput(opts)
+    const got = this.#shared.get(request, options)
+    // A string names a key unless it is empty (a new core, as any falsy argument).
+    if (typeof opts === 'string' && request.kind === 'key') this.#shared.rememberString(opts, got.id)
+    return got
   }
 
   /**
@@ -274,6 +318,8 @@ export class Corestore extends EventEmitter {
   }
 
   async #close(): Promise<void> {
+    dropped.unregister(this)
+    this.#shared.retained.delete(this)
     // The root keeps listening while it closes its cores, so 'core-close' reports each of them.
     if (this.#parent !== null) this.#shared.listeners.delete(this.#listener)
     this.#holdings.releaseAll()

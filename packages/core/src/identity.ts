@@ -57,10 +57,20 @@ export class Identities {
       case 'keyPair':
         return this.#ids.ofKey(request.publicKey, byContent)
       case 'discoveryKey':
-        return request.discoveryKey.toString('hex')
+        return this.#ids.ofDiscoveryKey(request.discoveryKey, byContent)
       case 'name':
         return request.random ? undefined : this.#ids.ofName(request.name)
     }
+  }
+
+  /** The id a key given as a string named before (see `rememberString`); no parsing. */
+  ofString(input: string): string | undefined {
+    return this.#ids.ofInput(input)
+  }
+
+  /** Remember the id a key string names: strings cannot change, so the next get() of it skips parsing. */
+  rememberString(input: string, id: string): void {
+    this.#ids.rememberInput(input, id)
   }
 }
 
@@ -71,6 +81,9 @@ export class Identities {
  */
 class IdIndex {
   readonly #byBuffer = new WeakMap<Uint8Array, string>()
+  readonly #dkHex = new WeakMap<Uint8Array, string>()
+  /** Key strings as given to get() (hex, a URL…): looked up as they are, no prefix to build. */
+  readonly #byInput = new LRUCache<string, string>({ maxSize: 4096, sizeCalculation: () => 1 })
   // Bounded through maxSize, not max: lru-cache preallocates `max` slots, 400 KB before any core.
   readonly #byString = new LRUCache<string, string>({ maxSize: 16_384, sizeCalculation: () => 1 })
 
@@ -89,6 +102,23 @@ class IdIndex {
     }
     this.#byBuffer.set(publicKey, id)
     return id
+  }
+
+  /** A discovery key's id (its hex): remembered per Buffer object unless `byContent`, as for keys. */
+  ofDiscoveryKey(discoveryKey: Buffer, byContent = false): string {
+    const seen = byContent ? undefined : this.#dkHex.get(discoveryKey)
+    if (seen !== undefined) return seen
+    const hex = discoveryKey.toString('hex')
+    this.#dkHex.set(discoveryKey, hex)
+    return hex
+  }
+
+  ofInput(input: string): string | undefined {
+    return this.#byInput.get(input)
+  }
+
+  rememberInput(input: string, id: string): void {
+    this.#byInput.set(input, id)
   }
 
   /** The id of the core derived from `name`, if it was derived before. */

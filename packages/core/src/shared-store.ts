@@ -20,18 +20,19 @@ import {
   engine,
   type Hypercore,
   type HypercoreOptions,
+  lazyNoiseKeyPair,
   perCoreCache,
   type ReplicationOptions,
-  sharedNoiseKeyPair,
   streamOptions,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
-import { createInner, type CorestoreInner as InnerOf } from '@corestore/namespace'
+import { createInner, type Holdings, type CorestoreInner as InnerOf } from '@corestore/namespace'
 import { Replicator } from '@corestore/replicator'
 import { Identities } from './identity.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
+import { Orphans } from './orphans.js'
 
 /** What the store tells its views about. */
 export interface StoreListener {
@@ -67,6 +68,8 @@ export class SharedStore {
   readonly cache: CoreCache<Hypercore>
   readonly replicator: Replicator
   readonly listeners = new Set<StoreListener>()
+  /** Views the program listens to (held strongly while it does: their events must keep coming). */
+  readonly retained = new Set<object>()
   /** corestore 5's `store.inner`, the same object for every view. */
   readonly inner: CorestoreInner = createInner<Hypercore>(this)
   readonly #options: ParsedStoreOptions
@@ -74,6 +77,10 @@ export class SharedStore {
   readonly #names = new Map<string, Buffer>()
   /** Cores being purged: nobody may open them until their files are gone. */
   readonly #purging = new Set<string>()
+  /** Cores held only by views the program dropped: weakly. */
+  readonly #orphans = new Orphans()
+  /** Cores let go of while closing: their successor opens once they have closed. */
+  readonly #closing = new Map<string, Promise<void>>()
   #identities: Identities | null = null
   #lock: StoreLock | null = null
   readonly #life = new Lifecycle({
@@ -134,31 +141,52 @@ export class SharedStore {
 
   /** Whether the core a request names is open (`held`: held by a view). Before `open()` none is, as in 5.8.2. */
   isLoaded(request: CoreRequest, held: boolean): boolean {
-    const id = this.#identities?.idOf(request)
-    return id !== undefined && (held ? this.cache.refs(id) > 0 : this.cache.has(id))
+    const identities = this.#identities
+    if (!identities) return false
+    // The id remembered for this Buffer object, if the core it names has that key; else by content.
+    const remembered = identities.knownId(request, false)
+    const id = remembered !== undefined && this.#matches(remembered, request) ? remembered : identities.idOf(request)
+    return held ? this.cache.refs(id) > 0 : this.cache.has(id) || this.#orphans.has(id)
   }
 
   /** The loaded core a request names, or a newly opened one (passive until a view holds it). */
   get(request: CoreRequest, options: GetOptions): { id: string; core: Hypercore } {
     const identities = this.#requireIdentities()
     const known = identities.knownId(request, false)
-    const cached = known === undefined ? undefined : this.cache.get(known)
+    const cached = known === undefined ? undefined : this.#live(known)
     // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
-    if (known !== undefined && cached && !('publicKey' in request && !engine.hasKey(cached, request.publicKey))) {
-      return { id: known, core: cached }
-    }
+    if (known !== undefined && cached && keysMatch(cached, request)) return { id: known, core: cached }
     const identity = identities.identify(request)
     const id = identity.discoveryKey.toString('hex')
     return { id, core: this.openCore(id, identity, options) }
   }
 
+  /** The cached core a key string named before, without parsing the string again. */
+  cachedString(input: string): { id: string; core: Hypercore } | undefined {
+    const id = this.#identities?.ofString(input)
+    const core = id === undefined ? undefined : this.#live(id)
+    return core && { id: id as string, core }
+  }
+
+  /** A key string's id, for the next `cachedString`. */
+  rememberString(input: string, id: string): void {
+    this.#identities?.rememberString(input, id)
+  }
+
+  /** Whether a core is cached under `id` and has the key or discovery key `request` gives. */
+  #matches(id: string, request: CoreRequest): boolean {
+    const core = this.cache.entry(id)?.value
+    return core !== undefined && keysMatch(core, request)
+  }
+
   /** The core with this id: the cached one, or one opened now from what `identity` knows. */
   openCore(id: string, identity: CoreIdentity, options: GetOptions): Hypercore {
-    const cached = this.cache.get(id)
+    const cached = this.#live(id)
     if (cached) return cached
     if (this.#purging.has(id))
       throw CorestoreError.coreInUse(id, 'is being purged; get it again once purge() has finished')
-    const storage = coreStorage(this.storage, this.keychain, identity)
+    // A core still closing is handed out again as a new one, which opens its files once they are shut.
+    const storage = coreStorage(this.storage, this.keychain, identity, this.#closing.get(id))
     // Options were checked when they came in; whatever hypercore throws here is its own failure,
     // passed on as it is rather than blamed on the caller's options.
     const publicKey = identity.kind === 'discoveryKey' ? null : identity.publicKey
@@ -168,6 +196,44 @@ export class SharedStore {
     if (identity.kind === 'derived') this.#names.set(id, identity.name)
     this.#watch(id, core, options)
     return core
+  }
+
+  /**
+   * The cached core with this id if it is not closing. One that is (its holder called `close()`) is
+   * let go of: the next `get()` makes a new core once it has closed, never hands out one that fails.
+   */
+  #live(id: string): Hypercore | undefined {
+    const cached = this.cache.get(id) ?? this.#adopted(id)
+    if (!cached || !(cached.closing || cached.closed)) return cached
+    this.cache.delete(id)
+    // Views let go of it now, so that they hold its successor.
+    for (const l of this.listeners) l.ongone(id, cached)
+    const closed = engine.close(cached).catch(() => {})
+    this.#closing.set(id, closed)
+    void closed.then(() => {
+      if (this.#closing.get(id) === closed) this.#closing.delete(id)
+    })
+    return undefined
+  }
+
+  /** An orphan the program still held, back in the cache for the view asking for it. */
+  #adopted(id: string): Hypercore | undefined {
+    const core = this.#orphans.take(id)
+    if (core) this.cache.set(id, core)
+    return core
+  }
+
+  /**
+   * A view the program dropped without closing it: the cores it held that nobody else holds become
+   * orphans, kept as long as the program holds them and closed once it does not.
+   */
+  viewDropped(holdings: Holdings<Hypercore>): void {
+    for (const [id, core] of holdings.toMap()) {
+      holdings.forget(id)
+      if (this.cache.unref(id) > 0 || this.cache.entry(id)?.value !== core) continue
+      this.cache.delete(id)
+      this.#orphans.adopt(id, core)
+    }
   }
 
   /** For `inner` (corestore 5's `_deriveSecret`, `_injectIntoReplicationStreams`, `emit`). */
@@ -242,7 +308,7 @@ export class SharedStore {
     try {
       if (!known && !this.cache.has(id) && !(await hasStoredCore(this.storage, dk)))
         throw CorestoreError.coreNotFound(id)
-      const passive = this.cache.get(id)
+      const passive = this.cache.get(id) ?? this.#orphans.take(id)
       if (passive) {
         // Out of the cache first, so that no get() hands out the core while it closes.
         this.cache.delete(id)
@@ -261,7 +327,7 @@ export class SharedStore {
 
   async #close(): Promise<void> {
     this.replicator.destroy()
-    const cores = [...this.cache.entries()].map((e) => e.value)
+    const cores = [...this.cache.entries()].map((e) => e.value).concat(this.#orphans.takeAll())
     const results = await Promise.allSettled(cores.map((core) => engine.close(core)))
     for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
     // A cache passed in may outlive the store (and serve another): it must not call back into this one.
@@ -290,8 +356,8 @@ export class SharedStore {
     const shared = this.#options.hypercoreCache
     if (shared) merged.cache = perCoreCache(shared, cache)
     // hypercore 9 makes a Noise key pair per core for streams it creates itself; the store's streams
-    // carry their own, so one shared pair spares a curve25519 key generation per open.
-    merged.noiseKeyPair ??= sharedNoiseKeyPair()
+    // carry their own, so each core's is made only if it is ever used (one key generation less per open).
+    merged.noiseKeyPair ??= lazyNoiseKeyPair()
     return Object.assign(merged, coreKeyOptions(identity))
   }
 
@@ -331,4 +397,15 @@ export class SharedStore {
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
+}
+
+/**
+ * Whether a cached core has the key (or discovery key) a request gives: a Buffer remembered by
+ * identity may have been rewritten since it was first seen.
+ */
+function keysMatch(core: Hypercore, request: CoreRequest): boolean {
+  if ('publicKey' in request) return engine.hasKey(core, request.publicKey)
+  if (request.kind === 'discoveryKey')
+    return core.discoveryKey === null || core.discoveryKey.equals(request.discoveryKey)
+  return true
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
 import { engine, randomAccessMemory } from '@corestore/engine'
-import { Keychain } from '@corestore/keychain'
+import { Keychain, randomBytes } from '@corestore/keychain'
 import { appendAll, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 import { diskStore, memoryStore } from './helpers.ts'
 
@@ -247,4 +247,23 @@ test('a key buffer rewritten in place between two gets names the new key, not th
   ;(b.key as Buffer).copy(buf)
   assert.equal(store.get(buf), b)
   assert.equal(store.isLoaded(buf), true)
+})
+
+test('a discovery key buffer, or a key asked about, rewritten in place names what it holds now', async (t) => {
+  const store = await memoryStore(t)
+  const a = store.get()
+  await engine.ready(a)
+  const unknown = randomBytes(32)
+  const dk = Buffer.from(a.discoveryKey as Buffer)
+  assert.equal(store.get({ discoveryKey: dk }), a)
+  const key = Buffer.from(a.key as Buffer)
+  assert.equal(store.isLoaded({ key }), true)
+  const b = store.get()
+  await engine.ready(b)
+  ;(b.discoveryKey as Buffer).copy(dk)
+  assert.equal(store.get({ discoveryKey: dk }), b)
+  unknown.copy(key)
+  assert.equal(store.isLoaded({ key }), false)
+  ;(b.key as Buffer).copy(key)
+  assert.equal(store.isLoaded({ key }), true)
 })

@@ -125,7 +125,7 @@ test('a durable directory store fdatasyncs data, tree and signatures before the 
 
   for (const commit of [first, second]) {
     for (const file of ['data', 'tree', 'signatures']) {
-      const wrote = commit.findLastIndex((e) => e.startsWith('write') && e.endsWith(`/${file}`))
+      const wrote = commit.map((e) => e.startsWith('write') && e.endsWith(`/${file}`)).lastIndexOf(true)
       const synced = commit.findIndex((e, i) => i > wrote && e.startsWith('fdatasync') && e.endsWith(`/${file}`))
       assert.ok(wrote >= 0 && synced > wrote, `${file}: written then fdatasynced (${commit.join(' | ')})`)
       const bitfield = commit.findIndex((e) => e.startsWith('write') && e.endsWith('/bitfield'))

@@ -8,7 +8,7 @@ import { lockStore, openStorage } from '@corestore/bootstrap'
 import { TwoTierCache } from '@corestore/cache'
 import { Corestore, isCorestoreError } from '@corestore/core'
 import { createMemoryStorage, engine, type Hypercore } from '@corestore/engine'
-import { defer, tmpDir, withStore } from '@corestore/test-helpers'
+import { defer, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 
 const closedError = (err: unknown) => isCorestoreError(err) && err.code === 'STORE_CLOSED'
 
@@ -155,4 +155,77 @@ test('a store dropped without close() prints no warning and lets go of its lock 
   assert.equal(child.status, 0, child.stderr)
   assert.equal(child.stdout.trim(), 'unlocked')
   assert.doesNotMatch(child.stderr, /Closing file descriptor|DEP0137/)
+})
+
+test('get() of a core its holder is closing gives a new core that works, once the old one has closed', async (t) => {
+  const store = await opened(t, new Corestore(createMemoryStorage()))
+  const a = store.get({ name: 'x' })
+  await engine.ready(a)
+  await engine.append(a, Buffer.from('before'))
+  const closing = engine.close(a)
+  const b = store.get({ name: 'x' })
+  assert.notEqual(b, a, 'not the core that is closing')
+  assert.equal(b.closing, false)
+  await engine.append(b, Buffer.from('after'))
+  await closing
+  assert.deepEqual(await readAll(b), ['before', 'after'])
+  assert.equal(store.get({ name: 'x' }), b, 'the new one is the cached one')
+  assert.equal(store.list().get((b.discoveryKey as Buffer).toString('hex')), b, 'and the view holds it')
+})
+
+test('an operation on a closed core, or an append to one that is not writable, is a typed error in hypercore words', async (t) => {
+  const store = await opened(t, new Corestore(createMemoryStorage()))
+  const core = store.get({ name: 'closing' })
+  await engine.append(core, Buffer.from('a'))
+  await engine.close(core)
+  const closed = (err: unknown) => isCorestoreError(err) && err.code === 'CORE_CLOSED' && /closed/.test(err.message)
+  await assert.rejects(core.append(Buffer.from('b')), closed)
+  await assert.rejects(core.get(0), closed)
+  await new Promise<void>((resolve) =>
+    core.append(Buffer.from('c'), (err) => {
+      assert.ok(closed(err), 'the callback form is typed too')
+      resolve()
+    }),
+  )
+  const reader = store.get({ key: Buffer.alloc(32, 7) })
+  await engine.ready(reader)
+  await assert.rejects(
+    reader.append(Buffer.from('x')),
+    (err: unknown) => isCorestoreError(err) && err.code === 'NOT_WRITABLE' && /not writable/.test(err.message),
+  )
+  await assert.rejects(
+    reader.get(0, { wait: false }),
+    (err: unknown) => isCorestoreError(err) && err.code === 'BLOCK_NOT_AVAILABLE',
+  )
+})
+
+test('views dropped without close() let go of their cores once collected; a core the program keeps stays working', () => {
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--conditions=source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./fixtures/dropped-views.ts', import.meta.url)),
+      '2000',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  )
+  assert.equal(child.status, 0, child.stderr)
+  const r = JSON.parse(child.stdout) as {
+    before: number
+    loaded: { activeCores: number; heap: number }
+    after: { activeCores: number; passiveCores: number; heap: number }
+    keptWorks: boolean
+    keptClosed: boolean
+  }
+  assert.ok(r.loaded.activeCores >= 2000, `the views held their cores: ${r.loaded.activeCores}`)
+  assert.equal(r.after.activeCores, 0, 'no dropped view holds a core')
+  assert.ok(r.after.passiveCores <= 10, `passive cores within cacheSize: ${r.after.passiveCores}`)
+  const grew = (r.loaded.heap - r.before) / 2000
+  const left = (r.after.heap - r.before) / 2000
+  assert.ok(left < grew / 4, `heap per dropped view: ${Math.round(left)} B left of ${Math.round(grew)} B`)
+  assert.equal(r.keptWorks, true, 'the core kept by the program appends, and get() finds it')
+  assert.equal(r.keptClosed, true, 'and the store closes it')
 })

@@ -13,6 +13,7 @@ import {
   appendAll,
   closedEvent,
   link,
+  opened,
   openFds,
   readAll,
   sampling,
@@ -290,4 +291,20 @@ test("replicate({ initiator, live }) — hypercore 9's own form — works like r
   const copy = b.get(core.key as Buffer)
   link(a.replicate({ initiator: true, live: true }), b.replicate({ initiator: false, live: true }))
   assert.equal((await engine.get(copy, 0, { timeout: 5000 })).toString(), 'b0')
+})
+
+test('no two streams in a process show the same Noise key: each core and each store stream has its own', async (t) => {
+  const a = await opened(t, new Corestore(randomAccessMemory))
+  const b = await opened(t, new Corestore(randomAccessMemory))
+  const cores = [a.default(), a.get({ name: 'x' }), b.default()]
+  await Promise.all(cores.map(engine.ready))
+  const streams: ProtocolStream[] = [
+    ...cores.map((core) => core.replicate(true)),
+    a.replicate(true),
+    a.replicate(true),
+    b.replicate(true),
+  ]
+  const keys = streams.map((s) => (s.publicKey as Buffer).toString('hex'))
+  assert.equal(new Set(keys).size, keys.length, 'every stream has its own public key')
+  for (const s of streams) s.destroy()
 })

@@ -231,3 +231,26 @@ test("a failure while a core is built is reported as it is, not blamed on the ca
   )
   assert.equal(store.stats().activeCores + store.stats().passiveCores, 0, 'nothing half-made is cached')
 })
+
+test('a store opens where the file system has no hard links, and keeps its default key', async (t) => {
+  const dir = await tmpDir(t)
+  const { promises } = await import('node:fs')
+  const link = promises.link
+  promises.link = async () => {
+    throw Object.assign(new Error('ENOTSUP: operation not supported, link'), { code: 'ENOTSUP' })
+  }
+  t.after(() => {
+    promises.link = link
+  })
+  const key = await withStore(new Corestore(dir), async (store) => {
+    const core = store.default()
+    await engine.append(core, Buffer.from('kept'))
+    return core.key as Buffer
+  })
+  await withStore(new Corestore(dir), async (store) => {
+    const core = store.default()
+    await engine.ready(core)
+    assert.deepEqual(core.key, key)
+    assert.deepEqual(await engine.get(core, 0), Buffer.from('kept'))
+  })
+})

@@ -19,10 +19,11 @@ export {
   createProtocolStream,
   HypercoreProtocol,
   isProtocolStream,
+  lazyNoiseKeyPair,
+  type NoiseKeyPair,
   RandomAccessStorageClass,
   randomAccessFile,
   randomAccessMemory,
-  sharedNoiseKeyPair,
 } from './load.js'
 export { createMemoryStorage, type MemoryStorage, notFound } from './memory.js'
 export {

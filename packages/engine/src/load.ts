@@ -29,10 +29,30 @@ export function isProtocolStream(value: unknown): value is ProtocolStream {
   return HypercoreProtocol.isProtocolStream(value)
 }
 
-let noiseKeyPair: { publicKey: Buffer; secretKey: Buffer } | null = null
+/** A Noise key pair, as hypercore-protocol 8 makes them. */
+export interface NoiseKeyPair {
+  readonly publicKey: Buffer
+  readonly secretKey: Buffer
+}
 
-/** One Noise key pair for the process, for cores whose own streams are never used (the store's streams carry theirs). */
-export function sharedNoiseKeyPair(): { publicKey: Buffer; secretKey: Buffer } {
-  noiseKeyPair ??= HypercoreProtocol.keyPair()
-  return noiseKeyPair
+/**
+ * A Noise key pair of its own for one core, made the first time it is used: hypercore 9 makes one per
+ * core in its constructor (a curve25519 key generation per open), for the streams the core makes
+ * itself (`core.replicate(true)`); cores the store replicates on its own streams never use it.
+ * One per core, as hypercore's, so no two cores (nor two connections) can be linked by their key.
+ */
+export function lazyNoiseKeyPair(): NoiseKeyPair {
+  let pair: NoiseKeyPair | null = null
+  const made = (): NoiseKeyPair => {
+    pair ??= HypercoreProtocol.keyPair()
+    return pair
+  }
+  return {
+    get publicKey() {
+      return made().publicKey
+    },
+    get secretKey() {
+      return made().secretKey
+    },
+  }
 }

@@ -88,7 +88,24 @@ export function checkProtocolOptions(options: object, argument: string): void {
   check(options, argument, PROTOCOL_OPTIONS)
 }
 
+/** The options each table checks, for a look that allocates nothing when none of them is given. */
+const CHECKED = new Map<Record<string, Check>, Set<string>>([
+  [HYPERCORE_OPTIONS, new Set(Object.keys(HYPERCORE_OPTIONS))],
+  [PROTOCOL_OPTIONS, new Set(Object.keys(PROTOCOL_OPTIONS))],
+])
+
 function check(options: object, argument: string, checks: Record<string, Check>): void {
+  // Most calls carry only the store's own options ({ key }, { name }): nothing to check, nothing made.
+  const checked = CHECKED.get(checks) as Set<string>
+  let any = false
+  for (const name in options) {
+    if (checked.has(name)) {
+      any = true
+      break
+    }
+  }
+  if (!any) return
+  // In the table's order, so that of two bad options the same one is named as always.
   for (const [name, [test, expected]] of Object.entries(checks)) {
     const value = (options as Record<string, unknown>)[name]
     if (value !== undefined && !test(value)) {

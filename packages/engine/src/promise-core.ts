@@ -1,3 +1,4 @@
+import { CorestoreError, isCorestoreError } from '@corestore/errors'
 import type { CallbackHypercore, DownloadRange, Hypercore } from './hypercore-types.js'
 
 type Method = (this: CallbackHypercore<unknown>, ...args: unknown[]) => unknown
@@ -8,10 +9,16 @@ const DUAL = ['ready', 'close', 'append', 'get', 'getBatch', 'head', 'update', '
 
 function noop(): void {}
 
+/** hypercore 9's error as the store names it (see `CorestoreError.fromHypercore`), else as it is. */
+function typed(core: CallbackHypercore<unknown>, err: Error): Error {
+  if (isCorestoreError(err)) return err
+  return CorestoreError.fromHypercore(err, core.closed || core.closing) ?? err
+}
+
 /** Run hypercore 9's own method with a callback that settles a promise. */
 function settle(core: CallbackHypercore<unknown>, method: Method, args: unknown[]): Promise<unknown> {
   const promise = new Promise((resolve, reject) => {
-    method.call(core, ...args, ((err, value) => (err ? reject(err) : resolve(value))) as Done)
+    method.call(core, ...args, ((err, value) => (err ? reject(typed(core, err)) : resolve(value))) as Done)
   })
   // A program that neither awaits nor passes a callback (as corestore 5 programs may) must not
   // crash the process on a failure hypercore 9 would have swallowed; an `await` still sees it.
@@ -21,15 +28,20 @@ function settle(core: CallbackHypercore<unknown>, method: Method, args: unknown[
 
 /**
  * One wrapper per method for every core (no closure per core): with a callback it is hypercore 9's
- * method, untouched; without one it returns a promise. Calls hypercore makes on itself pass a
- * callback, so they take the first path.
+ * method, its failures typed; without one it returns a promise. Calls hypercore makes on itself pass
+ * a callback, so they take the first path.
  */
 const wrappers = Object.fromEntries(
   DUAL.map((name) => [
     name,
     function (this: CallbackHypercore<unknown>, ...args: unknown[]): unknown {
       const method = (Object.getPrototypeOf(this) as Record<string, Method>)[name] as Method
-      if (typeof args[args.length - 1] === 'function') return method.apply(this, args)
+      const last = args[args.length - 1]
+      if (typeof last === 'function') {
+        const cb = last as (err: Error | null, ...values: unknown[]) => void
+        args[args.length - 1] = (err: Error | null, ...values: unknown[]) => cb(err && typed(this, err), ...values)
+        return method.apply(this, args)
+      }
       // Trailing `undefined`s (an omitted `opts`) would otherwise take the callback's place.
       while (args.length > 0 && args[args.length - 1] === undefined) args.pop()
       return settle(this, method, args)

@@ -37,6 +37,15 @@ export function isHypercore(value: unknown): value is Hypercore {
   )
 }
 
+/**
+ * A function that closes a core's files, holding the files and not the core: for a core the program
+ * dropped, to close what it held once it is collected (hypercore 9 keeps them in `_storage`).
+ */
+export function filesCloser(core: CallbackHypercore<unknown>): () => void {
+  const storage = (core as unknown as { _storage: { close(cb: (err?: Error | null) => void): void } })._storage
+  return () => storage.close(() => {})
+}
+
 export const ready = (core: CallbackHypercore<unknown>): Promise<void> => call((cb) => core.ready(cb))
 export const close = (core: CallbackHypercore<unknown>): Promise<void> => call((cb) => core.close(cb))
 export const append = <B>(core: CallbackHypercore<B>, data: B | B[]): Promise<number> =>

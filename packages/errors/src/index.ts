@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'CORE_IN_USE'
   | 'NOT_DERIVED'
   | 'NOT_A_NAMESPACE_DEFAULT'
+  | 'CORE_CLOSED'
+  | 'NOT_WRITABLE'
+  | 'BLOCK_NOT_AVAILABLE'
 
 /**
  * What marks an error of the family, wherever it was made: this package, another installed copy
@@ -133,6 +136,25 @@ export class CorestoreError<Code extends string = ErrorCode> extends Error {
     const code = (cause as { code?: unknown } | null)?.code
     const prefix = typeof code === 'string' && !reason.startsWith(code) ? `${code}: ` : ''
     return new CorestoreError('STORAGE_ERROR', `${path}: ${prefix}${reason}`, { cause })
+  }
+
+  /**
+   * What hypercore 9 fails with, in its own words, given the code the store can name: a core that is
+   * closed (whatever the operation said), one that is not writable, a block neither here nor at a peer.
+   * `null` for any other failure, which is passed on as it is.
+   */
+  static fromHypercore(err: Error, closed: boolean): CorestoreError | null {
+    const message = err.message
+    if (closed || message === 'Feed is closed') {
+      return new CorestoreError('CORE_CLOSED', 'Feed is closed', { cause: err })
+    }
+    if (message.startsWith('This feed is not writable') || message === 'Feed is not writable') {
+      return new CorestoreError('NOT_WRITABLE', message, { cause: err })
+    }
+    if (message === 'Block not downloaded' || message === 'Block not available from peers') {
+      return new CorestoreError('BLOCK_NOT_AVAILABLE', message, { cause: err })
+    }
+    return null
   }
 
   static closed(): CorestoreError {

@@ -31,7 +31,7 @@ class Child {
   }
 
   /** The next line it prints, parsed. */
-  async next(ms = 15_000): Promise<Record<string, unknown>> {
+  async next(ms = 40_000): Promise<Record<string, unknown>> {
     const timeout = new Promise<never>((_, reject) => {
       setTimeout(() => reject(new Error(`no output within ${ms} ms; stderr: ${this.stderr}`)), ms).unref()
     })

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 import { engine } from '@corestore/engine'
-import { type Command, text, UsageError, write } from '../command.js'
+import { ArgumentError, type Command, text, write } from '../command.js'
 import { checkDirectory } from '../directory.js'
 import { hex } from '../format.js'
 import { withStore } from '../store.js'
@@ -23,8 +23,9 @@ Options:
   async run(args, io) {
     const [dir, ...data] = args.positionals as [string, ...string[]]
     const namespace = text(args, 'namespace')
-    if (namespace === '') throw new UsageError('--namespace must not be empty')
-    if (data.length > 1 && data.includes('-')) throw new UsageError('- (standard input) must be the only data argument')
+    if (namespace === '') throw new ArgumentError('--namespace must not be empty')
+    if (data.length > 1 && data.includes('-'))
+      throw new ArgumentError('- (standard input) must be the only data argument')
     await checkDirectory(dir, { create: true })
     const blocks = data.length === 1 && data[0] === '-' ? await lines(io.stdin) : data.map((d) => Buffer.from(d))
     await withStore(dir, async (store) => {

@@ -1,7 +1,7 @@
 import { openStorage, storedCores } from '@corestore/bootstrap'
 import { Keychain } from '@corestore/keychain'
 import { StoredBlocks } from '../blocks.js'
-import { type Command, count, flag, UsageError, write } from '../command.js'
+import { ArgumentError, type Command, count, flag, UsageError, write } from '../command.js'
 import { hex } from '../format.js'
 import { findStored, requireStore } from '../store.js'
 
@@ -17,8 +17,8 @@ Reads the files only, like corestore info: nothing is created or changed, no loc
 store that is open in another process (corestore serve, an app) can be read.
 
 Options:
-  --start n   the first block to print (default 0)
-  --end n     print up to this block, not included (default: the core's length)
+  --start n   the first block to print (default 0); past the last block is an error
+  --end n     print up to this block, not included (default, and at most: the core's length)
   --raw       write the blocks' bytes as they are, with nothing between them
   -h, --help  this help`,
   options: { start: { type: 'string' }, end: { type: 'string' }, raw: { type: 'boolean' } },
@@ -33,6 +33,8 @@ Options:
     const found = await findStored(storedCores(storage, new Keychain(masterKey)), query, true)
     const blocks = await StoredBlocks.open(storage, found.discoveryKey, hex(found.key))
     try {
+      if (last !== undefined && last < start) throw new ArgumentError(`--end ${last} is before --start ${start}`)
+      if (start > 0 && start >= blocks.length) throw new UsageError(pastTheEnd(query, start, blocks.length))
       const end = Math.min(last ?? blocks.length, blocks.length)
       for (let i = start; i < end; i++) {
         if (!blocks.has(i)) throw new UsageError(`block ${i} is not stored here (this copy is sparse)`)
@@ -43,4 +45,11 @@ Options:
       await blocks.close()
     }
   },
+}
+
+/** `--start 5 is past the end: default has 3 blocks (the last is 2)`. */
+function pastTheEnd(query: string, start: number, length: number): string {
+  const has =
+    length === 0 ? 'has no blocks' : `has ${length} block${length === 1 ? '' : 's'} (the last is ${length - 1})`
+  return `--start ${start} is past the end: ${query} ${has}`
 }

@@ -36,15 +36,22 @@ Options:
   },
 }
 
-/** One line from standard input, or `null` when it ends first. */
-function ask(io: Io, question: string): Promise<string | null> {
+/**
+ * One line from standard input, or `null` when it ends first. The prompt's line is ended here unless a
+ * terminal echoed the answer with its newline: an answer from a pipe or a file is not shown, and
+ * Ctrl-D echoes nothing, so what is printed next would otherwise join the prompt.
+ */
+async function ask(io: Io, question: string): Promise<string | null> {
   io.stderr.write(question)
   const rl = createInterface({ input: io.stdin })
-  return new Promise((resolve) => {
+  const answer = await new Promise<string | null>((resolve) => {
     rl.once('line', (line) => {
       resolve(line)
       rl.close()
     })
     rl.once('close', () => resolve(null))
   })
+  const echoed = (io.stdin as { isTTY?: boolean }).isTTY === true && answer !== null
+  if (!echoed) io.stderr.write('\n')
+  return answer
 }

@@ -1,6 +1,6 @@
 import { Corestore, type StoredCore } from '@corestore/core'
 import { Networker, type Peer } from '@corestore/networker'
-import { type Command, UsageError, write } from '../command.js'
+import { type Command, lineWriter, UsageError } from '../command.js'
 import { hex } from '../format.js'
 import { interrupted, NETWORK_HELP, NETWORK_OPTIONS, networkOptions } from '../network.js'
 import { requireStore } from '../store.js'
@@ -24,7 +24,7 @@ ${NETWORK_HELP}
     const dir = args.positionals[0] as string
     const options = networkOptions(args)
     await requireStore(dir)
-    const say = (line: string) => void write(io.stdout, `${line}\n`)
+    const say = lineWriter(io.stdout)
     const signal = interrupted(() => {
       io.stderr.write('corestore serve: interrupted again while closing, exiting now\n')
       process.exit(2)
