@@ -26,7 +26,8 @@ export function tryLock(fd: number): boolean {
 /** A directory store's files, opened within a budget of `maxOpenFiles` descriptors (see `FileBudget`). */
 export function directoryStorage(directory: string, maxOpenFiles: number | undefined): StorageBase {
   const max = maxOpenFiles ?? defaultMaxOpenFiles()
-  const syncDirectories = (paths: readonly string[]) => Promise.all(paths.map((p) => syncDirectory(join(directory, p))))
+  const folders = new FolderSyncs()
+  const syncDirectories = (paths: readonly string[]) => Promise.all(paths.map((p) => folders.sync(join(directory, p))))
   if (max === Number.POSITIVE_INFINITY) {
     const file = (path: string) => {
       const raf = randomAccessFile(path, { directory })
@@ -36,6 +37,54 @@ export function directoryStorage(directory: string, maxOpenFiles: number | undef
   }
   const budget = new FileBudget(max)
   return { directory, budget, file: (path) => budget.file(path, directory), syncable: true, syncDirectories }
+}
+
+/** Folder syncs running at once, at most: each holds a descriptor outside the store's file budget. */
+const FOLDER_SYNCS = 8
+
+/**
+ * A store's folder syncs: a folder asked for while its sync runs is synced once more after it (what
+ * was created meanwhile must be covered), by everybody who asked meanwhile together, and a few
+ * folders at a time — thousands of cores closing at once share the root's and their `xx` folders'.
+ */
+class FolderSyncs {
+  readonly #next = new Map<string, Promise<void>>()
+  readonly #running = new Map<string, Promise<void>>()
+  readonly #queue: (() => void)[] = []
+  #active = 0
+
+  sync(path: string): Promise<void> {
+    const queued = this.#next.get(path)
+    if (queued) return queued
+    const after = (this.#running.get(path) ?? Promise.resolve()).catch(() => {})
+    const run = after.then(async () => {
+      this.#next.delete(path)
+      this.#running.set(path, run)
+      await this.#slot()
+      try {
+        await syncDirectory(path)
+      } finally {
+        this.#active--
+        this.#queue.shift()?.()
+        if (this.#running.get(path) === run) this.#running.delete(path)
+      }
+    })
+    this.#next.set(path, run)
+    return run
+  }
+
+  #slot(): Promise<void> {
+    if (this.#active < FOLDER_SYNCS) {
+      this.#active++
+      return Promise.resolve()
+    }
+    return new Promise((resolve) =>
+      this.#queue.push(() => {
+        this.#active++
+        resolve()
+      }),
+    )
+  }
 }
 
 /** fsync a directory, so that the files created (or removed) in it stay so after a power loss. */

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { loadMasterKey, openStorage } from '@corestore/bootstrap'
 import { createMemoryStorage, engine } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
-import { snapshot, tmpDir } from '@corestore/test-helpers'
+import { refuseHardLinks, snapshot, tmpDir } from '@corestore/test-helpers'
 
 const corrupt = (err: unknown) => isCorestoreError(err) && err.code === 'CORRUPT_MASTER_KEY'
 
@@ -63,15 +63,7 @@ test('a storage function whose master_key is torn is CORRUPT_MASTER_KEY, file un
 
 test('where the file system has no hard links, master_key is still made whole, once, and kept', async (t) => {
   const dir = await tmpDir(t)
-  const { promises } = await import('node:fs')
-  const link = promises.link
-  // exFAT, FAT and some FUSE mounts refuse link(2) with EPERM or ENOTSUP.
-  promises.link = async () => {
-    throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' })
-  }
-  t.after(() => {
-    promises.link = link
-  })
+  refuseHardLinks(t, 'EPERM')
   const key = await loadMasterKey(openStorage(dir))
   assert.equal(key.length, 32)
   assert.deepEqual(await readFile(join(dir, 'master_key')), key)

@@ -308,3 +308,25 @@ test('no two streams in a process show the same Noise key: each core and each st
   assert.equal(new Set(keys).size, keys.length, 'every stream has its own public key')
   for (const s of streams) s.destroy()
 })
+
+test('a peer asking for more stored cores than cacheSize over one stream gets every block of every one', async (t) => {
+  const dir = await tmpDir(t)
+  const count = 60
+  const cores = await withStore(new Corestore(dir), (first) => owner(first, count))
+  const restarted = await diskStore(t, dir, { cacheSize: 5 })
+  const peer = await memoryStore(t)
+  link(restarted.replicate(true, { live: true }), peer.replicate(false, { live: true }))
+  const copies = cores.map((c) => peer.get(c.key as Buffer))
+  await within(
+    Promise.all(
+      copies.map(async (copy) => {
+        await engine.ready(copy)
+        await engine.call((cb) => copy.download({ start: 0, end: BLOCKS.length }, cb))
+      }),
+    ),
+    `every block of ${count} cores`,
+    30_000,
+  )
+  for (const copy of copies) assert.deepEqual(await readAll(copy), BLOCKS)
+  assert.ok(restarted.stats().passiveCores <= 5, `passive cores: ${restarted.stats().passiveCores}`)
+})

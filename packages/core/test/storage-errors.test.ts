@@ -11,7 +11,7 @@ import {
   RandomAccessStorageClass,
   type StorageFactory,
 } from '@corestore/engine'
-import { opened, snapshot, tmpDir, withStore } from '@corestore/test-helpers'
+import { opened, refuseHardLinks, snapshot, tmpDir, withStore } from '@corestore/test-helpers'
 
 /** The error a user sees when the storage fails: STORAGE_ERROR naming `path`, the failure as `cause`. */
 function storageError(path: RegExp, cause?: Error) {
@@ -234,14 +234,7 @@ test("a failure while a core is built is reported as it is, not blamed on the ca
 
 test('a store opens where the file system has no hard links, and keeps its default key', async (t) => {
   const dir = await tmpDir(t)
-  const { promises } = await import('node:fs')
-  const link = promises.link
-  promises.link = async () => {
-    throw Object.assign(new Error('ENOTSUP: operation not supported, link'), { code: 'ENOTSUP' })
-  }
-  t.after(() => {
-    promises.link = link
-  })
+  refuseHardLinks(t, 'ENOTSUP')
   const key = await withStore(new Corestore(dir), async (store) => {
     const core = store.default()
     await engine.append(core, Buffer.from('kept'))

@@ -1,4 +1,5 @@
 export { appendAll, readAll } from './blocks.ts'
+export { refuseHardLinks } from './faults.ts'
 export { seeded } from './random.ts'
 export { openBelow, openFds, sampling } from './resources.ts'
 export {
