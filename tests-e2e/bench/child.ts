@@ -2,19 +2,22 @@
 // A real run gives each measurement its own process; the smoke run batches them all in one.
 // Usage: child.ts <scenario> <impl> <size> [<scenario> <impl> <size> …]   → one JSON line each
 import { createRequire } from 'node:module'
+import type { DurabilityImpl } from './durability.ts'
 import type { Impl } from './impls.ts'
 
 const args = process.argv.slice(2)
 // The baselines run on hypercore 9 as its users get it, with memory-pager: loaded before the engine,
 // hypercore keeps it (the engine gives page tables only to a hypercore it loads itself). The smoke run
 // measures every impl in one process, with the page tables.
-if (args.every((arg, i) => i % 3 !== 1 || arg !== 'ours')) createRequire(import.meta.url)('hypercore')
+if (args.every((arg, i) => i % 3 !== 1 || !arg.startsWith('ours'))) createRequire(import.meta.url)('hypercore')
 const { scale, scenarios } = await import('./scenarios.ts')
+const { durability } = await import('./durability.ts')
 
 for (let i = 0; i < args.length; i += 3) {
-  const [name, impl, size] = args.slice(i, i + 3) as [string, Impl, string]
+  const [name, impl, size] = args.slice(i, i + 3) as [string, DurabilityImpl, string]
   const n = Number(size)
-  const result = name === 'scale' ? await scale(impl as Exclude<Impl, 'bare'>, n) : await scenarios[name]?.(impl, n)
+  const scenario = durability[name] ?? scenarios[name]
+  const result = name === 'scale' ? await scale(impl as Exclude<Impl, 'bare'>, n) : await scenario?.(impl as Impl, n)
   if (!result) throw new Error(`unknown scenario ${name}`)
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { type DurabilityPlan, durabilityJobs, printDurability } from './durability.ts'
+import { fmt, median, ratio, table } from './format.ts'
 import type { Impl } from './impls.ts'
 import type { Result } from './scenarios.ts'
 
@@ -29,6 +31,8 @@ interface Plan {
   scale: number[]
   /** Scenarios run by limits.ts under a descriptor limit of their own. */
   limits: { capacity: number[]; reads: number[] }
+  /** Blocks appended (each append mode) and downloaded, per durability scenario (durability.ts). */
+  durability: DurabilityPlan
   runs: number
 }
 
@@ -46,6 +50,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     },
     scale: [10],
     limits: { capacity: [20], reads: [20] },
+    durability: { append: [20], download: [20] },
     runs: 1,
   },
   quick: {
@@ -63,6 +68,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     // reads: 3,000 cores hold 15,000–18,000 files for bare hypercore, under this machine's hard limit
     // of 20,000 (which a non-privileged process cannot raise); the store's budget is 512.
     limits: { capacity: [3000], reads: [3000] },
+    durability: { append: [1000], download: [1000] },
     runs: 3,
   },
   full: {
@@ -80,6 +86,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     },
     scale: [100, 1000, 5000],
     limits: { capacity: [50_000], reads: [3000] },
+    durability: { append: [1000, 10_000], download: [1000, 10_000] },
     runs: 3,
   },
 }
@@ -137,6 +144,7 @@ function plannedJobs(): Job[] {
   if (!only || only.has('scale')) {
     for (const n of plan.scale) for (const impl of SCALE_IMPLS) jobs.push(['scale', impl, n])
   }
+  for (const job of durabilityJobs(plan.durability, only)) jobs.push(job as Job)
   return jobs
 }
 
@@ -149,12 +157,6 @@ async function measure(scenario: string, impl: Impl, size: number): Promise<Resu
   if (!LIMIT_SCENARIOS.has(scenario)) return (await measureInChild([job]))[0] as Result
   const ulimit = scenario === 'capacity' ? CAPACITY_ULIMIT : undefined
   return (await measureInChild([job], limitsChild, ulimit))[0] as Result
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
 }
 
 async function medianOf(scenario: string, impl: Impl, size: number): Promise<Result> {
@@ -171,17 +173,6 @@ async function medianOf(scenario: string, impl: Impl, size: number): Promise<Res
   const extra: Record<string, number> = {}
   for (const key of Object.keys(results[0]?.extra ?? {})) extra[key] = median(results.map((r) => r.extra?.[key] ?? 0))
   return { ms: median(results.map((r) => r.ms)), ops: results[0]?.ops ?? 0, extra }
-}
-
-const fmt = (n: number, digits = 2) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(digits))
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—')
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
-  return [line(rows[0] ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join(
-    '\n',
-  )
 }
 
 const started = Date.now()
@@ -251,7 +242,8 @@ for (const [scenario, sizes] of Object.entries(plan.sizes)) {
   }
 }
 
-console.log(table(main))
+// Skipped when --only names none of these scenarios.
+if (main.length > 1) console.log(table(main))
 if (hitRows.length > 1) console.log(`\nget() of a cached core, per call:\n${table(hitRows)}`)
 if (memoryRows.length > 1) {
   console.log(`\nmemory per open core (random-access-memory, a fresh process per run; deltas of RSS and heapUsed`)
@@ -334,4 +326,5 @@ if (!only || only.has('reads')) {
   console.log('blocks each), all held open; the working set is far larger than the 512-descriptor budget:')
   console.log(table(rows))
 }
+await printDurability(plan.durability, only, (scenario, impl, n) => medianOf(scenario, impl as Impl, n))
 console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`)

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { CorestoreOptions } from '@corestore/core'
 import { type CallbackHypercore, createProtocolStream, engine, randomAccessMemory } from '@corestore/engine'
 import { randomBytes } from '@corestore/keychain'
 import { link } from '@corestore/test-helpers'
@@ -15,10 +16,10 @@ export interface Result {
 
 type Scenario = (impl: Impl, size: number) => Promise<Result>
 
-const now = () => performance.now()
-const ready = (cores: CallbackHypercore[]) => Promise.all(cores.map(engine.ready))
+export const now = (): number => performance.now()
+export const ready = (cores: CallbackHypercore[]) => Promise.all(cores.map(engine.ready))
 
-async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+export async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'corestore-bench-'))
   try {
     return await fn(dir)
@@ -27,14 +28,18 @@ async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-async function store(impl: Impl, storage: string | typeof randomAccessMemory): Promise<StoreLike> {
-  const s = openStore(impl as Exclude<Impl, 'bare'>, storage)
+export async function store(
+  impl: Impl,
+  storage: string | typeof randomAccessMemory,
+  opts: CorestoreOptions = {},
+): Promise<StoreLike> {
+  const s = openStore(impl as Exclude<Impl, 'bare'>, storage, opts)
   await s.ready()
   return s
 }
 
 /** Resolve when `copies` have downloaded `blocks` blocks in all. */
-function downloaded(copies: CallbackHypercore[], blocks: number): Promise<void> {
+export function downloaded(copies: CallbackHypercore[], blocks: number): Promise<void> {
   return new Promise((resolve) => {
     let count = copies.reduce((n, c) => n + (c.length > 0 ? countHave(c) : 0), 0)
     if (count >= blocks) return resolve()
@@ -52,7 +57,7 @@ function countHave(core: CallbackHypercore): number {
   return n
 }
 
-const BLOCK = Buffer.alloc(1024, 0x61)
+export const BLOCK = Buffer.alloc(1024, 0x61)
 const BLOCKS_PER_CORE = 10
 
 async function fill(cores: CallbackHypercore[]): Promise<void> {
@@ -64,7 +69,7 @@ async function fill(cores: CallbackHypercore[]): Promise<void> {
     )
 }
 
-async function closeAll(cores: CallbackHypercore[]): Promise<void> {
+export async function closeAll(cores: CallbackHypercore[]): Promise<void> {
   await Promise.all(cores.map(engine.close))
 }
 

@@ -28,4 +28,11 @@ test('the benchmark completes a tiny run and prints every scenario, both baselin
   assert.match(stdout, /scale: the store's own costs/)
   assert.match(stdout, /capacity: disk cores opened/)
   assert.match(stdout, /reads over the budget/)
+  for (const mode of ['one at a time', 'batches of 10', 'all at once']) {
+    assert.match(stdout, new RegExp(`\\| ${mode} +\\|`), `append mode ${mode} missing`)
+  }
+  for (const heading of ['durable/non-durable', 'syncs per commit', 'closing the store', 'durable syncs/block']) {
+    assert.ok(stdout.includes(heading), `durability figure ${heading} missing`)
+  }
+  assert.match(stdout, /download: a reader on disk/)
 })
