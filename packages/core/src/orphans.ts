@@ -38,6 +38,11 @@ export class Orphans {
     return this.#refs.get(id)?.deref() !== undefined
   }
 
+  /** Every orphan still alive (they stay orphans). */
+  alive(): Hypercore[] {
+    return [...this.#refs.values()].map((r) => r.deref()).filter((c): c is Hypercore => c !== undefined)
+  }
+
   /** Every orphan still alive, taken: the store closes them with itself. */
   takeAll(): Hypercore[] {
     return [...this.#refs.keys()].map((id) => this.take(id)).filter((c): c is Hypercore => c !== undefined)

@@ -254,7 +254,8 @@ export class SharedStore {
   async lookup(dk: Buffer): Promise<Hypercore | null> {
     await this.open()
     const id = dk.toString('hex')
-    const cached = this.cache.get(id)
+    // Loaded, or held by the program alone (an orphan): a core of a store in memory is nowhere else.
+    const cached = this.#live(id)
     if (cached) return cached
     const stored = !this.closing && (await hasStoredCore(this.storage, dk))
     if (!stored || this.closing || this.#purging.has(id)) return null
@@ -270,7 +271,9 @@ export class SharedStore {
 
   /** The cores some view holds: what the root's streams carry. */
   heldCores(): Hypercore[] {
-    return [...this.cache.entries()].filter((e) => e.refs > 0).map((e) => e.value)
+    const held = [...this.cache.entries()].filter((e) => e.refs > 0).map((e) => e.value)
+    // A core the program holds whose view it dropped is held all the same.
+    return held.concat(this.#orphans.alive())
   }
 
   stats(): StoreStats {

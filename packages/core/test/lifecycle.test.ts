@@ -217,6 +217,7 @@ test('views dropped without close() let go of their cores once collected; a core
     before: number
     loaded: { activeCores: number; heap: number }
     after: { activeCores: number; passiveCores: number; heap: number }
+    keptServed: boolean
     keptWorks: boolean
     keptClosed: boolean
   }
@@ -226,6 +227,7 @@ test('views dropped without close() let go of their cores once collected; a core
   const grew = (r.loaded.heap - r.before) / 2000
   const left = (r.after.heap - r.before) / 2000
   assert.ok(left < grew / 4, `heap per dropped view: ${Math.round(left)} B left of ${Math.round(grew)} B`)
+  assert.equal(r.keptServed, true, 'a peer is served the core kept by the program')
   assert.equal(r.keptWorks, true, 'the core kept by the program appends, and get() finds it')
   assert.equal(r.keptClosed, true, 'and the store closes it')
 })
