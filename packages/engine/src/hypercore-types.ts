@@ -33,6 +33,7 @@ export interface ChannelHandlers {
   onopen?(): void
   onclose?(): void
   ondata?(message: DataMessage): void
+  onrequest?(message: RequestMessage): void
 }
 
 /** A hypercore-protocol `Request`: block `index` (or its hash only), `nodes` the asker's digest. */

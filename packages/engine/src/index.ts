@@ -61,3 +61,4 @@ export {
   type StoredSize,
   storedSize,
 } from './stored-size.js'
+export { DEFAULT_UPLOAD_LIMITS, limitUploads, outgoingBytes, type UploadLimits } from './upload-limit.js'
