@@ -5,6 +5,7 @@
 // or reads every answer (`read`). Printed: the server's RSS, heap, Buffer memory and the bytes its
 // protocol stream holds unsent, over --seconds after the requests went out, and their peaks.
 // Run: node --conditions=source --import tsx tests-e2e/faults/greedy-report.ts --blocks 10000 --size 1024 --mode stall
+// (--legacy: served by corestore 5.8.2 instead; --seconds: how long to watch after the requests)
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type Socket } from 'node:net'
@@ -16,6 +17,7 @@ import { runInNewContext } from 'node:vm'
 import { Corestore } from '@corestore/core'
 import { engine, outgoingBytes, type ProtocolStream } from '@corestore/engine'
 import { tmpDir } from '@corestore/test-helpers'
+import { LegacyCorestore } from '../helpers/legacy.ts'
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1024' },
     mode: { type: 'string', default: 'stall' },
     seconds: { type: 'string', default: '10' },
+    legacy: { type: 'boolean', default: false },
   },
 })
 const blocks = Number(values.blocks)
@@ -53,7 +56,8 @@ const dir = await tmpDir({ after: (fn) => cleanups.push(fn) })
   await store.close()
 }
 
-const store = new Corestore(dir)
+// The same directory served by corestore 5.8.2 (--legacy): the on-disk layout is the same.
+const store = values.legacy ? new LegacyCorestore(dir) : new Corestore(dir)
 await store.ready()
 const core = store.default()
 await engine.ready(core)
@@ -93,7 +97,7 @@ const row = (label: string, s: ReturnType<typeof sample>) =>
       `socket queue ${mib(s.socketQueue).padStart(5)} MiB  sent ${mib(s.sent).padStart(7)} MiB`,
   )
 console.log(
-  `server: ${blocks} blocks of ${size} bytes (${mib(blocks * size)} MiB) on disk; peer: ${mode}; pid ${process.pid}; ` +
+  `server: ${blocks} blocks of ${size} bytes (${mib(blocks * size)} MiB) on disk; server: ${values.legacy ? 'corestore 5.8.2' : '@corestore/core'}; peer: ${mode}; pid ${process.pid}; ` +
     `load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
