@@ -9,9 +9,11 @@ export interface ProtocolStream extends Duplex {
   readonly publicKey: Buffer | null
   readonly remotePublicKey: Buffer | null
   readonly channelCount: number
+  /** Bytes handed to the stream's reader so far (queued or taken). */
+  readonly bytesSent: number
   readonly destroyed: boolean
   /** Open a channel for a core's key; the remote sees a request for its discovery key. */
-  open(key: Buffer, handlers?: ChannelHandlers): unknown
+  open(key: Buffer, handlers?: ChannelHandlers): ProtocolChannel
   /** Close the channel of one discovery key (tells the remote we do not have it). */
   close(discoveryKey: Buffer): void
   /** End the stream once every channel is closed. */
@@ -19,6 +21,8 @@ export interface ProtocolStream extends Duplex {
   opened(key: Buffer): boolean
   remoteOpened(key: Buffer): boolean
   setKeepAlive(ms: number): void
+  /** Send a keep-alive message now. */
+  ping(): void
   on(event: 'discovery-key', listener: (discoveryKey: Buffer) => void): this
   on(event: 'handshake', listener: () => void): this
   on(event: string | symbol, listener: (...args: never[]) => void): this
@@ -28,6 +32,31 @@ export interface ProtocolStream extends Duplex {
 export interface ChannelHandlers {
   onopen?(): void
   onclose?(): void
+  ondata?(message: DataMessage): void
+  onrequest?(message: RequestMessage): void
+}
+
+/** A hypercore-protocol `Request`: block `index` (or its hash only), `nodes` the asker's digest. */
+export interface RequestMessage {
+  index: number
+  bytes?: number
+  hash?: boolean
+  nodes?: number
+}
+
+/** A hypercore-protocol `Data` message: a block (null for a hash request) and its proof. */
+export interface DataMessage {
+  index: number
+  value: Buffer | null
+  nodes: { index: number; hash: Buffer; size: number }[]
+  signature: Buffer | null
+}
+
+/** One core's channel on a protocol stream, as `open()` returns it (only what corestore's tests use). */
+export interface ProtocolChannel {
+  readonly discoveryKey: Buffer
+  request(message: RequestMessage): boolean
+  close(): void
 }
 
 export interface ProtocolOptions {

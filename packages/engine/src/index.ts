@@ -2,14 +2,17 @@ export type {
   Callback,
   CallbackHypercore,
   ChannelHandlers,
+  DataMessage,
   DownloadRange,
   GetOptions,
   Hypercore,
   HypercoreConstructor,
   HypercoreOptions,
+  ProtocolChannel,
   ProtocolOptions,
   ProtocolStream,
   ReplicationOptions,
+  RequestMessage,
   UpdateOptions,
   ValueEncoding,
 } from './hypercore-types.js'
@@ -58,3 +61,4 @@ export {
   type StoredSize,
   storedSize,
 } from './stored-size.js'
+export { DEFAULT_UPLOAD_LIMITS, limitUploads, outgoingBytes, type UploadLimits } from './upload-limit.js'

@@ -29,7 +29,8 @@ export interface HypercoreBitfield {
   total(start: number, end: number): number
 }
 export type BitfieldConstructor = (pageSize: number, pages: Buffer[]) => HypercoreBitfield
-export type TreeIndexConstructor = (bits: SparseBits) => { blocks(): number; set(index: number): boolean }
+/** hypercore 9's tree index over `bits` (a fresh sparse bitfield when none is given). */
+export type TreeIndexConstructor = (bits?: SparseBits) => { blocks(): number; set(index: number): boolean }
 export interface FlatTree {
   fullRoots(index: number): number[]
   leftChild(index: number): number

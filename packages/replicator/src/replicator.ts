@@ -1,4 +1,11 @@
-import { createProtocolStream, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
+import {
+  createProtocolStream,
+  type Hypercore,
+  limitUploads,
+  type ProtocolStream,
+  type ReplicationOptions,
+  type UploadLimits,
+} from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { LookupQueue } from './lookup-queue.js'
 
@@ -16,6 +23,8 @@ export interface ReplicatorOptions {
   lookupConcurrency?: number
   /** How many cores the store keeps open for peers at most (its cache's passive bound), if known. */
   passiveBound?: number
+  /** What a stream may hold for a peer that asks and does not read (default `DEFAULT_UPLOAD_LIMITS`). */
+  uploadLimits?: UploadLimits
 }
 
 /** Peer requests opened at once per stream, at most (a quarter of the passive bound below that). */
@@ -52,11 +61,13 @@ const ALL: StreamScope = () => true
 export class Replicator {
   readonly #host: ReplicationHost
   readonly #concurrency: number
+  readonly #uploadLimits: UploadLimits
   readonly #streams = new Set<StreamState>()
 
   constructor(host: ReplicationHost, opts: ReplicatorOptions = {}) {
     this.#host = host
     this.#concurrency = opts.lookupConcurrency ?? lookupConcurrency(opts.passiveBound)
+    this.#uploadLimits = opts.uploadLimits ?? {}
   }
 
   /** Streams currently live. */
@@ -76,6 +87,8 @@ export class Replicator {
   ): ProtocolStream {
     const { stream: given, ...streamOpts } = opts
     const stream = given ?? newStream(isInitiator, streamOpts)
+    // hypercore 9 answers every request at once: bound what a peer that does not read makes us hold.
+    limitUploads(stream, this.#uploadLimits)
     const streams = this.#streams
 
     const lookups = new LookupQueue<Hypercore | null>(
