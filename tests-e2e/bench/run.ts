@@ -3,6 +3,7 @@
 // (for the tests: does every scenario still run?) measures everything in one child process.
 // --save writes the run's figures to baseline.json; --compare prints them beside it (baseline.ts).
 import { execFile } from 'node:child_process'
+import { rm } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
@@ -11,11 +12,18 @@ import { type DurabilityPlan, durabilityJobs, printDurability } from './durabili
 import { fmt, loadAverages, median, ratio, table } from './format.ts'
 import { HIT_CORES, HIT_FORMS, SCALE_FIGURES } from './hits.ts'
 import type { Impl } from './impls.ts'
+import { printSeed, printSwarm, type ReplicationPlan, SEED_IMPLS, SWARM_IMPLS } from './replication.ts'
 import type { Result } from './scenarios.ts'
+import { fixtureDir } from './seed.ts'
 
 const run = promisify(execFile)
 const child = fileURLToPath(new URL('./child.ts', import.meta.url))
 const limitsChild = fileURLToPath(new URL('./limits.ts', import.meta.url))
+/** Scenarios measured by a script of their own (which starts the processes it needs). */
+const SCRIPTS: Record<string, string> = {
+  seed: fileURLToPath(new URL('./seed.ts', import.meta.url)),
+  swarm: fileURLToPath(new URL('./swarm.ts', import.meta.url)),
+}
 /** The descriptor limit the capacity scenario runs under: the common default soft limit. */
 const CAPACITY_ULIMIT = 1024
 
@@ -38,6 +46,8 @@ interface Plan {
   limits: { capacity: number[]; reads: number[] }
   /** Blocks appended (each append mode) and downloaded, per durability scenario (durability.ts). */
   durability: DurabilityPlan
+  /** Replication at scale: seed (stored cores served to one peer) and swarm (readers on a DHT). */
+  replication: ReplicationPlan
   runs: number
 }
 
@@ -59,6 +69,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     scale: [10],
     limits: { capacity: [20], reads: [20] },
     durability: { append: [20], download: [20] },
+    replication: { seed: [20], swarm: [1], swarmShape: '4x4', runs: 1 },
     runs: 1,
   },
   quick: {
@@ -77,6 +88,8 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     // of 20,000 (which a non-privileged process cannot raise); the store's budget is 512.
     limits: { capacity: [3000], reads: [3000] },
     durability: { append: [1000], download: [1000] },
+    // One run each: 20–60 s a measurement; --runs N or --full for medians.
+    replication: { seed: [1000], swarm: [1, 4], swarmShape: '100x100', runs: 1 },
     runs: 3,
   },
   full: {
@@ -95,6 +108,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     scale: [100, 1000, 5000],
     limits: { capacity: [50_000], reads: [3000] },
     durability: { append: [1000, 10_000], download: [1000, 10_000] },
+    replication: { seed: [1000, 10_000, 50_000], swarm: [1, 4, 16], swarmShape: '100x100', runs: 3 },
     runs: 3,
   },
 }
@@ -113,7 +127,14 @@ const NAMES: Record<Impl, string> = { bare: 'hypercore 9', legacy: 'corestore 5.
 const minCalls = mode === 'smoke' ? 1000 : MIN_CALLS
 // glibc raises its mmap threshold as large blocks are freed, which makes RSS depend on what ran
 // before; a fixed threshold keeps every child's allocator behaving the same.
-const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', BENCH_MIN_CALLS: String(minCalls) }
+// A smoke run's seed has 200 blocks: a stall shows within seconds.
+process.env.BENCH_STALL_MS ??= mode === 'smoke' ? '5000' : '20000'
+const env = {
+  ...process.env,
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  BENCH_MIN_CALLS: String(minCalls),
+  BENCH_SWARM_SHAPE: plan.replication.swarmShape,
+}
 // V8 grows its young generation with what survives scavenges, up to 16 MiB a semi-space: opening a
 // thousand cores at once grows it to that cap, a one-off for the process that the memory readings
 // would otherwise divide among the cores (about 16 KiB a core at 1,000 cores, 80 at 200). Scenarios
@@ -164,14 +185,16 @@ async function measure(scenario: string, impl: Impl, size: number): Promise<Resu
   const job: Job = [scenario, impl, size]
   const known = batched.get(String(job))
   if (known) return known
+  const script = SCRIPTS[scenario]
+  if (script) return (await measureInChild([job], script))[0] as Result
   if (!LIMIT_SCENARIOS.has(scenario)) return (await measureInChild([job]))[0] as Result
   const ulimit = scenario === 'capacity' ? CAPACITY_ULIMIT : undefined
   return (await measureInChild([job], limitsChild, ulimit))[0] as Result
 }
 
-async function medianOf(scenario: string, impl: Impl, size: number): Promise<Result> {
+async function medianOf(scenario: string, impl: Impl, size: number, times = runs): Promise<Result> {
   const results: Result[] = []
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < times; i++) {
     try {
       results.push(await measure(scenario, impl, size))
     } catch (err) {
@@ -226,6 +249,15 @@ if (mode === 'smoke') {
     const limitJobs = plan.limits[scenario].flatMap((n) => impls.map((impl) => [scenario, impl, n] as Job))
     const results = await measureInChild(limitJobs, limitsChild, ulimit)
     for (const [i, result] of results.entries()) batched.set(String(limitJobs[i]), result)
+  }
+  for (const [scenario, impls, sizes] of [
+    ['seed', SEED_IMPLS, plan.replication.seed],
+    ['swarm', SWARM_IMPLS, plan.replication.swarm],
+  ] as const) {
+    if (only && !only.has(scenario)) continue
+    const scriptJobs = sizes.flatMap((n) => impls.map((impl) => [scenario, impl, n] as Job))
+    const results = await measureInChild(scriptJobs, SCRIPTS[scenario])
+    for (const [i, result] of results.entries()) batched.set(String(scriptJobs[i]), result)
   }
 }
 
@@ -363,6 +395,12 @@ if (!only || only.has('reads')) {
   console.log(table(rows))
 }
 await printDurability(plan.durability, only, (scenario, impl, n) => medianOf(scenario, impl as Impl, n))
+const replicationMeasure = (scenario: string, impl: string, n: number, times: number) =>
+  medianOf(scenario, impl as Impl, n, values.runs ? runs : times)
+if (!only || only.has('seed')) await printSeed(plan.replication, replicationMeasure)
+if (!only || only.has('swarm')) await printSwarm(plan.replication, replicationMeasure)
+// The stored cores of the seed scenario were kept between its runs.
+for (const n of plan.replication.seed) await rm(fixtureDir(n), { recursive: true, force: true })
 console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadAverages()}`)
 if (values.save || values.compare) {
   const described = describeRun(mode, runs, loadAtStart)
