@@ -99,8 +99,8 @@ export async function printSwarm(plan: ReplicationPlan, measure: Measure): Promi
   }
   const [cores, blocks] = plan.swarmShape.split('x')
   console.log(`\nswarm: one writer of ${cores} cores × ${blocks} blocks of 1 KiB and R readers, each its own process,`)
-  console.log('on a local DHT (127.0.0.0/8); the writer announces every core, then every reader joins every core')
-  console.log("(announce and look-up) and downloads everything. Times from the readers' start (announce: the")
-  console.log("writer's, before); joined, first connection, first block: the median reader's:")
+  console.log('on a local DHT (127.0.0.0/8); the writer announces every core, then every reader looks every core')
+  console.log("up and downloads everything from the writer. Times from the readers' start (announce: the writer's,")
+  console.log("before); joined (every look-up done), first connection, first block: the median reader's:")
   console.log(table(rows))
 }

@@ -6,10 +6,12 @@
 // A directory store each: 100 cores in random-access-memory would be 500 MiB a process (a zeroed
 // 1 MiB page a file). Protocol, on stdout as JSON lines, times as ms since the epoch:
 //   writer: { keys } once its cores are written; readers: { ready } once their cores are open
-//   then, after `go` on stdin: { event, at } for 'joined' (every topic announced / looked up),
+//   then, after `go` on stdin: { event, at } for 'joined' (the writer: every topic announced; a
+//   reader: every topic looked up — readers do not announce, so each connects to the writer only),
 //   'connected' (first peer), 'first-block', 'done' (readers: every block of every core)
 // It leaves the swarm and exits when stdin ends.
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -30,7 +32,22 @@ type Hypercore = import('@corestore/engine').CallbackHypercore
 interface Joiner {
   join(discoveryKey: Buffer): Promise<void>
   onpeer(fn: () => void): void
+  /** Peers connected now. */
+  peers(): number
+  /** Retransmissions and retransmission timeouts of the connections' transport, where it tells (UDX). */
+  transport(): { retransmits: number; rtos: number }
   close(): Promise<void>
+}
+
+// File reads and writes since `go`, counted where every storage file does them (random-access-file).
+const io = { reads: 0, writes: 0, counting: false }
+const fs = createRequire(import.meta.url)('node:fs') as Record<'read' | 'write', (...args: unknown[]) => void>
+for (const op of ['read', 'write'] as const) {
+  const original = fs[op]
+  fs[op] = (...args: unknown[]) => {
+    if (io.counting) io[`${op}s`]++
+    original(...args)
+  }
 }
 
 const dir = await mkdtemp(join(tmpdir(), `corestore-bench-swarm-${role}-`))
@@ -52,8 +69,10 @@ async function open(): Promise<{
         })
         await networker.listen()
         return {
-          join: (dk) => networker.configure(dk, { announce: true, lookup: true }),
+          join: (dk) => networker.configure(dk, { announce: role === 'writer', lookup: role === 'reader' }),
           onpeer: (fn) => networker.once('peer-add', fn),
+          peers: () => (networker as unknown as { peers: Set<unknown> }).peers.size,
+          transport: () => ({ retransmits: 0, rtos: 0 }),
           close: () => networker.close(),
         }
       },
@@ -69,8 +88,19 @@ async function open(): Promise<{
       const networker = new Networker(store, { bootstrap: bootstrap as { host: string; port: number }[], host })
       await networker.ready()
       return {
-        join: (dk) => networker.join(dk),
+        join: (dk) => networker.join(dk, { announce: role === 'writer', lookup: role === 'reader' }),
         onpeer: (fn) => networker.once('peer-add', fn),
+        peers: () => networker.peers.size,
+        transport() {
+          const sum = { retransmits: 0, rtos: 0 }
+          for (const peer of networker.peers) {
+            const raw = (peer.connection as unknown as { rawStream?: { retransmits?: number; rtoCount?: number } })
+              .rawStream
+            sum.retransmits += raw?.retransmits ?? 0
+            sum.rtos += raw?.rtoCount ?? 0
+          }
+          return sum
+        },
         close: () => networker.close(),
       }
     },
@@ -97,6 +127,8 @@ if (role === 'writer') {
 
 const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
 await input.next()
+const cpu = process.cpuUsage()
+io.counting = true
 
 let blocks = 0
 if (role === 'reader') {
@@ -113,10 +145,24 @@ if (role === 'reader') {
 const joiner = await network()
 joiner.onpeer(() => say({ event: 'connected', at: at() }))
 await Promise.all(cores.map((core) => joiner.join(core.discoveryKey as Buffer)))
-say({ event: 'joined', at: at() })
+const joinCpu = process.cpuUsage(cpu)
+say({ event: 'joined', at: at(), cpuMs: (joinCpu.user + joinCpu.system) / 1000 })
 
-// Until stdin ends.
-while (!(await input.next()).done) {}
+// `stats` on stdin: CPU time since `go`, peers connected, blocks uploaded. Until stdin ends.
+let uploaded = 0
+for (const core of cores) core.on('upload', () => uploaded++)
+for (let line = await input.next(); !line.done; line = await input.next()) {
+  const used = process.cpuUsage(cpu)
+  const { reads, writes } = io
+  say({
+    cpuMs: (used.user + used.system) / 1000,
+    peers: joiner.peers(),
+    uploaded,
+    reads,
+    writes,
+    ...joiner.transport(),
+  })
+}
 await joiner.close()
 await store.close()
 await rm(dir, { recursive: true, force: true })

@@ -1,7 +1,10 @@
 // swarm: one writer and R readers, each in its own process (swarm-peer.ts), on a local DHT bound to
 // 127.0.0.1; the writer holds `cores` cores of `blocks` blocks of 1 KiB. The writer announces every
-// core's discovery key first; then every reader joins every key (announce and look-up, as hyperspace
-// does) and downloads everything, from the writer or from readers that already have it.
+// core's discovery key first; then every reader looks every key up and downloads everything from the
+// writer. Readers do not announce: on loopback, networker 1 never connects two readers (each TCP
+// connection comes from 127.0.0.1, which it drops), where hyperswarm 4 does, and a reader with four
+// peers does about twice the CPU work of one with one (measured): the same star for both, so that
+// the two stacks do the same work.
 // Timed from the readers' start until the last reader has every block, and split where it goes:
 // the DHT (every topic joined), the first connection, the first block, the rest of the replication.
 //
@@ -12,6 +15,7 @@
 //
 // Usage: swarm.ts swarm <impl> <R>   → one JSON line; the shape is BENCH_SWARM_SHAPE (`<cores>x<blocks>`).
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -44,6 +48,8 @@ type Message = Record<string, unknown> & { event?: string; at?: number }
 class Peer {
   readonly child: ChildProcessWithoutNullStreams
   readonly events = new Map<string, number>()
+  /** CPU ms from `go` until every topic was joined. */
+  joinCpuMs = 0
   readonly #lines: AsyncIterator<string>
   stderr = ''
 
@@ -68,12 +74,22 @@ class Peer {
     while (!this.events.has(event)) {
       const m = await this.next()
       if (m.event && m.at) this.events.set(m.event, m.at)
+      if (m.event === 'joined') this.joinCpuMs = Number(m.cpuMs)
     }
     return this.events.get(event) as number
   }
 
   go(): void {
     this.child.stdin.write('go\n')
+  }
+
+  /** CPU ms since `go`, peers connected, blocks uploaded. */
+  async stats(): Promise<Record<'cpuMs' | 'peers' | 'uploaded' | 'reads' | 'writes' | 'retransmits' | 'rtos', number>> {
+    this.child.stdin.write('stats\n')
+    for (;;) {
+      const m = await this.next()
+      if (typeof m.cpuMs === 'number') return m as never
+    }
   }
 
   async stop(): Promise<void> {
@@ -85,7 +101,18 @@ class Peer {
   }
 }
 
+/** The kernel's count of UDP datagrams dropped for a full receive buffer, machine-wide (/proc/net/snmp). */
+function udpReceiveErrors(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'))
+  const [names, values] = lines.map((l) => l.split(/\s+/))
+  const i = names?.indexOf('RcvbufErrors') ?? -1
+  return i < 0 ? 0 : Number(values?.[i] ?? 0)
+}
+
 export async function swarm(impl: string, readers: number) {
+  const udpErrorsBefore = udpReceiveErrors()
   const net = await testnet(impl)
   const bootstrap = JSON.stringify(net.bootstrap)
   // legacy: an address of its own per peer (networker 1 drops peers from 127.0.0.1).
@@ -115,6 +142,7 @@ export async function swarm(impl: string, readers: number) {
     const since = (event: string) => median(readerPeers.map((r) => (r.events.get(event) ?? Number.NaN) - start))
     await Promise.all(readerPeers.map((r) => r.until('joined')))
     const ms = Math.max(...done) - start
+    const [writerStats, ...readerStats] = await Promise.all(peers.map((p) => p.stats()))
     return {
       ms,
       ops: readers * CORES * BLOCKS,
@@ -125,6 +153,18 @@ export async function swarm(impl: string, readers: number) {
         'joined ms': since('joined'),
         'reader done ms (median)': since('done'),
         'last reader done ms': ms,
+        'writer CPU ms': writerStats?.cpuMs ?? 0,
+        'writer announce CPU ms': writer.joinCpuMs,
+        'reader look-up CPU ms (median)': median(readerPeers.map((r) => r.joinCpuMs)),
+        'reader CPU ms (median)': median(readerStats.map((s) => s.cpuMs)),
+        'writer blocks uploaded': writerStats?.uploaded ?? 0,
+        'reader peers (median)': median(readerStats.map((s) => s.peers)),
+        'writer file reads': writerStats?.reads ?? 0,
+        'reader file writes (median)': median(readerStats.map((s) => s.writes)),
+        'reader file reads (median)': median(readerStats.map((s) => s.reads)),
+        'writer retransmits': writerStats?.retransmits ?? 0,
+        'writer RTOs': writerStats?.rtos ?? 0,
+        'UDP receive buffer errors': udpReceiveErrors() - udpErrorsBefore,
       },
     }
   } finally {
