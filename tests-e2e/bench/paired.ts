@@ -1,11 +1,13 @@
 // Paired runs: one scenario, impls alternating round after round (a fresh process each), so that
 // the machine's load moves every impl of a round alike; the ratio ours/bare is taken per round.
-// Usage: node --conditions=source --import tsx tests-e2e/bench/paired.ts <scenario> <size> [rounds=10]
+// Usage: node --import tsx tests-e2e/bench/paired.ts <scenario> <size> [rounds=10]   (after pnpm build;
+//        BENCH_SOURCE=1 measures the packages' sources, see node.ts)
 //        [--profile <dir>]   (ours' child runs with --cpu-prof into <dir>)
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import { fmt, loadAverages, median, table } from './format.ts'
+import { nodeArgs } from './node.ts'
 import type { Result } from './scenarios.ts'
 
 const run = promisify(execFile)
@@ -18,7 +20,7 @@ const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' }
 
 async function once(impl: string): Promise<number> {
   const profile = impl === 'ours' && values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []
-  const args = [...profile, '--conditions=source', '--import', 'tsx', '--expose-gc', child, scenario, impl, size]
+  const args = [...profile, ...nodeArgs(), '--expose-gc', child, scenario, impl, size]
   const { stdout } = await run(process.execPath, args, { env })
   return (JSON.parse(stdout.trim().split('\n').pop() as string) as Result).ms
 }

@@ -1,4 +1,4 @@
-// pnpm bench [--quick | --full | --smoke] [--runs N] [--only scenario,…] [--save | --compare]
+// pnpm bench [--quick | --full | --smoke] [--runs N] [--only scenario,…] [--save | --compare] [--source]
 // Every measurement runs in a fresh child process; figures are medians of the runs. The smoke run
 // (for the tests: does every scenario still run?) measures everything in one child process.
 // --save writes the run's figures to baseline.json; --compare prints them beside it (baseline.ts).
@@ -12,6 +12,7 @@ import { type DurabilityPlan, durabilityJobs, printDurability } from './durabili
 import { fmt, loadAverages, median, ratio, table } from './format.ts'
 import { HIT_CORES, HIT_FORMS, SCALE_FIGURES } from './hits.ts'
 import type { Impl } from './impls.ts'
+import { buildPackages, fromSource, nodeArgs } from './node.ts'
 import { printSeed, printSwarm, type ReplicationPlan, SEED_IMPLS, SWARM_IMPLS } from './replication.ts'
 import type { Result } from './scenarios.ts'
 import { fixtureDir } from './seed.ts'
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     only: { type: 'string' },
     save: { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
     compare: { type: 'boolean', default: false },
   },
 })
@@ -150,7 +152,7 @@ type Job = [scenario: string, impl: Impl, size: number]
  */
 async function measureInChild(jobs: Job[], script = child, ulimit?: number): Promise<Result[]> {
   const young = jobs.every(([scenario]) => MEMORY_SCENARIOS.has(scenario)) ? FIXED_YOUNG_GENERATION : []
-  const node = [process.execPath, ...young, '--conditions=source', '--import', 'tsx', '--expose-gc', script]
+  const node = [process.execPath, ...young, ...nodeArgs(), '--expose-gc', script]
   const argv = [...node, ...jobs.flat().map(String)]
   const [file, ...args] = ulimit ? ['bash', '-c', `ulimit -n ${ulimit}; exec "$0" "$@"`, ...argv] : argv
   const { stdout } = await run(file as string, args, { env, maxBuffer: 1 << 20, timeout: 1_800_000 })
@@ -225,6 +227,9 @@ async function medianOf(scenario: string, impl: Impl, size: number, times = runs
 /** Every figure of this run by name (`<scenario> <size> <impl> <figure>`), for --save and --compare. */
 const figures = new Map<string, Figure>()
 
+// The packages as users run them, built first; `--source` measures their TypeScript (see node.ts).
+if (values.source) process.env.BENCH_SOURCE = '1'
+else buildPackages()
 const started = Date.now()
 const loadAtStart = loadavg()[0] as number
 console.log(
@@ -232,9 +237,10 @@ console.log(
 )
 console.log(
   mode === 'smoke'
-    ? 'smoke run: every measurement in one child process, to check that each scenario runs; the figures mean nothing\n'
-    : 'each cell: a fresh child process per run; ratios compare medians measured in this same run\n',
+    ? 'smoke run: every measurement in one child process, to check that each scenario runs; the figures mean nothing'
+    : 'each cell: a fresh child process per run; ratios compare medians measured in this same run',
 )
+console.log(`packages measured from ${fromSource() ? 'their TypeScript sources (--source)' : 'dist/, built now'}\n`)
 
 // A smoke run's figures mean nothing, and two dozen process starts were most of its time on a
 // busy machine: it makes every measurement in one child, up front.

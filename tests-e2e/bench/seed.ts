@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Hypercore } from '@corestore/engine'
 import { link } from '@corestore/test-helpers'
+import { nodeArgs } from './node.ts'
 
 /** The descriptor limit the seeder runs under: the common default soft limit. */
 export const SEEDER_ULIMIT = 1024
@@ -75,7 +76,7 @@ function startSeeder(impl: string, dir: string, keysFile: string) {
   const ulimit = impl === 'bare' ? BARE_ULIMIT : SEEDER_ULIMIT
   const profile = process.env.BENCH_SEEDER_PROFILE
   const node = [process.execPath, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])]
-  const argv = [...node, '--conditions=source', '--import', 'tsx', seederScript, impl, dir, keysFile]
+  const argv = [...node, ...nodeArgs(), seederScript, impl, dir, keysFile]
   const child = spawn('bash', ['-c', `ulimit -n ${ulimit}; exec "$0" "$@"`, ...argv], {
     stdio: ['pipe', 'pipe', 'inherit'],
   })

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { median } from './format.ts'
+import { nodeArgs } from './node.ts'
 
 const peerScript = fileURLToPath(new URL('./swarm-peer.ts', import.meta.url))
 const [CORES, BLOCKS] = (process.env.BENCH_SWARM_SHAPE ?? '100x100').split('x').map(Number) as [number, number]
@@ -56,7 +57,7 @@ class Peer {
   constructor(args: string[]) {
     const profile = process.env.BENCH_SWARM_PROFILE
     const node = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []
-    this.child = spawn(process.execPath, [...node, '--conditions=source', '--import', 'tsx', peerScript, ...args])
+    this.child = spawn(process.execPath, [...node, ...nodeArgs(), peerScript, ...args])
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr += d.toString()
     })
