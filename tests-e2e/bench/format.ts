@@ -1,4 +1,5 @@
 // How the benchmark's figures are printed: shared by run.ts and the scenarios that print tables of their own.
+import { loadavg } from 'node:os'
 
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -19,3 +20,9 @@ export function table(rows: string[][]): string {
     '\n',
   )
 }
+
+/** The machine's 1-, 5- and 15-minute load averages, as printed with every run. */
+export const loadAverages = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')

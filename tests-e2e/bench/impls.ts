@@ -12,7 +12,7 @@ import { LegacyCorestore } from '../helpers/legacy.ts'
 export interface StoreLike {
   ready(): Promise<void>
   close(): Promise<void>
-  get(opts?: object | Buffer): CallbackHypercore
+  get(opts?: object | Buffer | string): CallbackHypercore
   default(): CallbackHypercore
   list(): Map<string, CallbackHypercore>
   isLoaded(opts: object): boolean

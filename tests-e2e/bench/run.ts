@@ -1,18 +1,30 @@
-// pnpm bench [--quick | --full | --smoke] [--runs N] [--only scenario,…]
+// pnpm bench [--quick | --full | --smoke] [--runs N] [--only scenario,…] [--save | --compare] [--source]
 // Every measurement runs in a fresh child process; figures are medians of the runs. The smoke run
 // (for the tests: does every scenario still run?) measures everything in one child process.
+// --save writes the run's figures to baseline.json; --compare prints them beside it (baseline.ts).
 import { execFile } from 'node:child_process'
-import { cpus } from 'node:os'
+import { rm } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { compareWithBaseline, describeRun, type Figure, figureOf, saveBaseline } from './baseline.ts'
 import { type DurabilityPlan, durabilityJobs, printDurability } from './durability.ts'
-import { fmt, median, ratio, table } from './format.ts'
+import { fmt, loadAverages, median, ratio, table } from './format.ts'
+import { HIT_CORES, HIT_FORMS, SCALE_FIGURES } from './hits.ts'
 import type { Impl } from './impls.ts'
+import { buildPackages, fromSource, nodeArgs } from './node.ts'
+import { printSeed, printSwarm, type ReplicationPlan, SEED_IMPLS, SWARM_IMPLS } from './replication.ts'
 import type { Result } from './scenarios.ts'
+import { fixtureDir } from './seed.ts'
 
 const run = promisify(execFile)
 const child = fileURLToPath(new URL('./child.ts', import.meta.url))
 const limitsChild = fileURLToPath(new URL('./limits.ts', import.meta.url))
+/** Scenarios measured by a script of their own (which starts the processes it needs). */
+const SCRIPTS: Record<string, string> = {
+  seed: fileURLToPath(new URL('./seed.ts', import.meta.url)),
+  swarm: fileURLToPath(new URL('./swarm.ts', import.meta.url)),
+}
 /** The descriptor limit the capacity scenario runs under: the common default soft limit. */
 const CAPACITY_ULIMIT = 1024
 
@@ -23,6 +35,9 @@ const { values } = parseArgs({
     smoke: { type: 'boolean', default: false },
     runs: { type: 'string' },
     only: { type: 'string' },
+    save: { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
+    compare: { type: 'boolean', default: false },
   },
 })
 
@@ -33,8 +48,13 @@ interface Plan {
   limits: { capacity: number[]; reads: number[] }
   /** Blocks appended (each append mode) and downloaded, per durability scenario (durability.ts). */
   durability: DurabilityPlan
+  /** Replication at scale: seed (stored cores served to one peer) and swarm (readers on a DHT). */
+  replication: ReplicationPlan
   runs: number
 }
+
+/** Calls per timed loop of a sub-microsecond figure: one preemption of a few ms moves it by under 1 %. */
+const MIN_CALLS = 2_000_000
 
 const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
   smoke: {
@@ -51,6 +71,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     scale: [10],
     limits: { capacity: [20], reads: [20] },
     durability: { append: [20], download: [20] },
+    replication: { seed: [20], swarm: [1], swarmShape: '4x4', runs: 1 },
     runs: 1,
   },
   quick: {
@@ -61,7 +82,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
       close: [500],
       replicate: [10, 100],
       passive: [100],
-      'get-hit': [200_000],
+      'get-hit': [MIN_CALLS],
       memory: [200],
     },
     scale: [100, 1000],
@@ -69,6 +90,8 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     // of 20,000 (which a non-privileged process cannot raise); the store's budget is 512.
     limits: { capacity: [3000], reads: [3000] },
     durability: { append: [1000], download: [1000] },
+    // One run each: 20–60 s a measurement; --runs N or --full for medians.
+    replication: { seed: [1000], swarm: [1, 4], swarmShape: '100x100', runs: 1 },
     runs: 3,
   },
   full: {
@@ -81,12 +104,13 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
       close: [100, 1000, 3000],
       replicate: [10, 100, 1000],
       passive: [100, 1000],
-      'get-hit': [1_000_000],
+      'get-hit': [MIN_CALLS],
       memory: [1000],
     },
     scale: [100, 1000, 5000],
     limits: { capacity: [50_000], reads: [3000] },
     durability: { append: [1000, 10_000], download: [1000, 10_000] },
+    replication: { seed: [1000, 10_000, 50_000], swarm: [1, 4, 16], swarmShape: '100x100', runs: 3 },
     runs: 3,
   },
 }
@@ -101,9 +125,18 @@ const IMPLS: Impl[] = ['bare', 'legacy', 'ours']
 const SCALE_IMPLS = ['legacy', 'ours'] as const
 const NAMES: Record<Impl, string> = { bare: 'hypercore 9', legacy: 'corestore 5.8.2', ours: '@corestore/core' }
 
+// A smoke run checks that the hit and scale loops run, not what they measure.
+const minCalls = mode === 'smoke' ? 1000 : MIN_CALLS
 // glibc raises its mmap threshold as large blocks are freed, which makes RSS depend on what ran
 // before; a fixed threshold keeps every child's allocator behaving the same.
-const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' }
+// A smoke run's seed has 200 blocks: a stall shows within seconds.
+process.env.BENCH_STALL_MS ??= mode === 'smoke' ? '5000' : '20000'
+const env = {
+  ...process.env,
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  BENCH_MIN_CALLS: String(minCalls),
+  BENCH_SWARM_SHAPE: plan.replication.swarmShape,
+}
 // V8 grows its young generation with what survives scavenges, up to 16 MiB a semi-space: opening a
 // thousand cores at once grows it to that cap, a one-off for the process that the memory readings
 // would otherwise divide among the cores (about 16 KiB a core at 1,000 cores, 80 at 200). Scenarios
@@ -119,7 +152,7 @@ type Job = [scenario: string, impl: Impl, size: number]
  */
 async function measureInChild(jobs: Job[], script = child, ulimit?: number): Promise<Result[]> {
   const young = jobs.every(([scenario]) => MEMORY_SCENARIOS.has(scenario)) ? FIXED_YOUNG_GENERATION : []
-  const node = [process.execPath, ...young, '--conditions=source', '--import', 'tsx', '--expose-gc', script]
+  const node = [process.execPath, ...young, ...nodeArgs(), '--expose-gc', script]
   const argv = [...node, ...jobs.flat().map(String)]
   const [file, ...args] = ulimit ? ['bash', '-c', `ulimit -n ${ulimit}; exec "$0" "$@"`, ...argv] : argv
   const { stdout } = await run(file as string, args, { env, maxBuffer: 1 << 20, timeout: 1_800_000 })
@@ -154,14 +187,16 @@ async function measure(scenario: string, impl: Impl, size: number): Promise<Resu
   const job: Job = [scenario, impl, size]
   const known = batched.get(String(job))
   if (known) return known
+  const script = SCRIPTS[scenario]
+  if (script) return (await measureInChild([job], script))[0] as Result
   if (!LIMIT_SCENARIOS.has(scenario)) return (await measureInChild([job]))[0] as Result
   const ulimit = scenario === 'capacity' ? CAPACITY_ULIMIT : undefined
   return (await measureInChild([job], limitsChild, ulimit))[0] as Result
 }
 
-async function medianOf(scenario: string, impl: Impl, size: number): Promise<Result> {
+async function medianOf(scenario: string, impl: Impl, size: number, times = runs): Promise<Result> {
   const results: Result[] = []
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < times; i++) {
     try {
       results.push(await measure(scenario, impl, size))
     } catch (err) {
@@ -171,19 +206,41 @@ async function medianOf(scenario: string, impl: Impl, size: number): Promise<Res
     }
   }
   const extra: Record<string, number> = {}
-  for (const key of Object.keys(results[0]?.extra ?? {})) extra[key] = median(results.map((r) => r.extra?.[key] ?? 0))
-  return { ms: median(results.map((r) => r.ms)), ops: results[0]?.ops ?? 0, extra }
+  const name = `${scenario} ${size} ${impl}`
+  const record = (figure: string, values: number[], value: number) => {
+    if (values.every(Number.isFinite)) figures.set(`${name} ${figure}`, figureOf(values, impl === 'bare', value))
+  }
+  for (const key of Object.keys(results[0]?.extra ?? {})) {
+    const values = results.map((r) => r.extra?.[key] ?? 0)
+    extra[key] = median(values)
+    record(key, values, extra[key])
+  }
+  const ms = median(results.map((r) => r.ms))
+  record(
+    'ms',
+    results.map((r) => r.ms),
+    ms,
+  )
+  return { ms, ops: results[0]?.ops ?? 0, extra }
 }
 
+/** Every figure of this run by name (`<scenario> <size> <impl> <figure>`), for --save and --compare. */
+const figures = new Map<string, Figure>()
+
+// The packages as users run them, built first; `--source` measures their TypeScript (see node.ts).
+if (values.source) process.env.BENCH_SOURCE = '1'
+else buildPackages()
 const started = Date.now()
+const loadAtStart = loadavg()[0] as number
 console.log(
-  `corestore benchmark — ${mode} run, median of ${runs}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}`,
+  `corestore benchmark — ${mode} run, median of ${runs}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load average ${loadAverages()}`,
 )
 console.log(
   mode === 'smoke'
-    ? 'smoke run: every measurement in one child process, to check that each scenario runs; the figures mean nothing\n'
-    : 'each cell: a fresh child process per run; ratios compare medians measured in this same run\n',
+    ? 'smoke run: every measurement in one child process, to check that each scenario runs; the figures mean nothing'
+    : 'each cell: a fresh child process per run; ratios compare medians measured in this same run',
 )
+console.log(`packages measured from ${fromSource() ? 'their TypeScript sources (--source)' : 'dist/, built now'}\n`)
 
 // A smoke run's figures mean nothing, and two dozen process starts were most of its time on a
 // busy machine: it makes every measurement in one child, up front.
@@ -199,13 +256,24 @@ if (mode === 'smoke') {
     const results = await measureInChild(limitJobs, limitsChild, ulimit)
     for (const [i, result] of results.entries()) batched.set(String(limitJobs[i]), result)
   }
+  for (const [scenario, impls, sizes] of [
+    ['seed', SEED_IMPLS, plan.replication.seed],
+    ['swarm', SWARM_IMPLS, plan.replication.swarm],
+  ] as const) {
+    if (only && !only.has(scenario)) continue
+    const scriptJobs = sizes.flatMap((n) => impls.map((impl) => [scenario, impl, n] as Job))
+    const results = await measureInChild(scriptJobs, SCRIPTS[scenario])
+    for (const [i, result] of results.entries()) batched.set(String(scriptJobs[i]), result)
+  }
 }
 
 const main: string[][] = [
   ['scenario', 'size', ...IMPLS.map((i) => `${NAMES[i]} ms`), 'ours ops/s', 'ours/bare', 'ours/5.8.2'],
 ]
 const memoryRows: string[][] = [['impl', 'cores', 'RSS KiB/core', 'heap KiB/core']]
-const hitRows: string[][] = [['impl', 'get(key) µs', 'default() µs']]
+const hitRows: string[][] = [
+  ['form', 'Map floor µs', `${NAMES.legacy} µs`, `${NAMES.ours} µs`, 'ours/floor', 'ours/5.8.2'],
+]
 
 for (const [scenario, sizes] of Object.entries(plan.sizes)) {
   if (only && !only.has(scenario)) continue
@@ -219,12 +287,16 @@ for (const [scenario, sizes] of Object.entries(plan.sizes)) {
       }
     }
     if (scenario === 'get-hit') {
-      for (const impl of IMPLS) {
-        const perCall = (r[impl].ms * 1000) / r[impl].ops
+      for (const form of HIT_FORMS) {
+        const [floor, legacy, ours] = (['bare', 'legacy', 'ours'] as const).map((i) => r[i].extra?.[form] ?? Number.NaN)
+        const legacyForm = form === 'get(url)' ? ' (as { key: url })' : ''
         hitRows.push([
-          impl === 'bare' ? 'Map.get by hex (floor)' : NAMES[impl],
-          fmt(perCall, 3),
-          fmt(r[impl].extra?.['default() µs'] ?? 0, 3),
+          form,
+          fmt(floor as number, 3),
+          `${fmt(legacy as number, 3)}${legacyForm}`,
+          fmt(ours as number, 3),
+          ratio(ours as number, floor as number),
+          ratio(ours as number, legacy as number),
         ])
       }
       continue
@@ -244,7 +316,14 @@ for (const [scenario, sizes] of Object.entries(plan.sizes)) {
 
 // Skipped when --only names none of these scenarios.
 if (main.length > 1) console.log(table(main))
-if (hitRows.length > 1) console.log(`\nget() of a cached core, per call:\n${table(hitRows)}`)
+if (hitRows.length > 1) {
+  console.log(
+    `\nget() of a cached core, per call: one core among ${HIT_CORES} open, at least ${minCalls} calls a figure`,
+  )
+  console.log('(a figure over 1 µs: as many calls as take that many µs); the floor is a Map look-up by the hex')
+  console.log('of the key buffer, or by the string given:')
+  console.log(table(hitRows))
+}
 if (memoryRows.length > 1) {
   console.log(`\nmemory per open core (random-access-memory, a fresh process per run; deltas of RSS and heapUsed`)
   console.log(`around opening the cores, each after two global.gc() calls; MALLOC_MMAP_THRESHOLD_=131072,`)
@@ -253,20 +332,15 @@ if (memoryRows.length > 1) {
 }
 
 if (!only || only.has('scale')) {
-  const scaleRows: string[][] = [
-    ['impl', 'open cores', 'get hit µs', 'get miss µs', 'list() µs', 'isLoaded µs', 'close µs/core'],
-  ]
+  const scaleRows: string[][] = [['impl', 'open cores', ...SCALE_FIGURES]]
   for (const impl of SCALE_IMPLS) {
     for (const n of plan.scale) {
       const e = (await medianOf('scale', impl, n)).extra ?? {}
-      scaleRows.push([
-        NAMES[impl],
-        String(n),
-        ...['get hit µs', 'get miss µs', 'list() µs', 'isLoaded µs', 'close µs/core'].map((k) => fmt(e[k] ?? 0, 3)),
-      ])
+      scaleRows.push([NAMES[impl], String(n), ...SCALE_FIGURES.map((k) => fmt(e[k] ?? 0, 3))])
     }
   }
-  console.log(`\nscale: the store's own costs as open cores grow (flat per core = no scan per call):`)
+  console.log(`\nscale: the store's own costs as open cores grow (flat per core = no scan per call); hits and`)
+  console.log(`isLoaded({ key }) over every core in turn, ${minCalls} calls; close: the store with n + 200 cores:`)
   console.log(table(scaleRows))
 }
 if (!only || only.has('capacity')) {
@@ -327,4 +401,18 @@ if (!only || only.has('reads')) {
   console.log(table(rows))
 }
 await printDurability(plan.durability, only, (scenario, impl, n) => medianOf(scenario, impl as Impl, n))
-console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`)
+const replicationMeasure = (scenario: string, impl: string, n: number, times: number) =>
+  medianOf(scenario, impl as Impl, n, values.runs ? runs : times)
+if (!only || only.has('seed')) await printSeed(plan.replication, replicationMeasure)
+if (!only || only.has('swarm')) await printSwarm(plan.replication, replicationMeasure)
+// The stored cores of the seed scenario were kept between its runs.
+for (const n of plan.replication.seed) await rm(fixtureDir(n), { recursive: true, force: true })
+console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadAverages()}`)
+if (values.save || values.compare) {
+  const described = describeRun(mode, runs, loadAtStart)
+  if (values.compare) compareWithBaseline(described, figures)
+  if (values.save) {
+    saveBaseline(described, figures, only !== null)
+    console.log(`\nsaved ${figures.size} figures to tests-e2e/bench/baseline.json`)
+  }
+}

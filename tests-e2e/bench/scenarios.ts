@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CorestoreOptions } from '@corestore/core'
 import { type CallbackHypercore, createProtocolStream, engine, randomAccessMemory } from '@corestore/engine'
-import { randomBytes } from '@corestore/keychain'
 import { link } from '@corestore/test-helpers'
 import { bareCore, type Impl, openStore, type StoreLike } from './impls.ts'
 
@@ -243,33 +242,6 @@ export const scenarios: Record<string, Scenario> = {
     })
   },
 
-  /** get() of a core that is already open, `n` times, by key and by name (default()). */
-  async 'get-hit'(impl, n) {
-    if (impl === 'bare') {
-      // The floor: what any cache must do at least, a Map look-up by hex key.
-      const map = new Map([[randomBytes(32).toString('hex'), 1]])
-      const key = [...map.keys()][0] as string
-      const keyBuf = Buffer.from(key, 'hex')
-      const t = now()
-      for (let i = 0; i < n; i++) map.get(keyBuf.toString('hex'))
-      const ms = now() - t
-      return { ms, ops: n, extra: { 'default() µs': (ms * 1000) / n } }
-    }
-    const s = await store(impl, randomAccessMemory)
-    const core = s.default()
-    await engine.ready(core)
-    const key = core.key as Buffer
-    for (let i = 0; i < 1000; i++) s.get(key)
-    let t = now()
-    for (let i = 0; i < n; i++) s.get(key)
-    const ms = now() - t
-    t = now()
-    for (let i = 0; i < n; i++) s.default()
-    const byName = now() - t
-    await s.close()
-    return { ms, ops: n, extra: { 'default() µs': (byName * 1000) / n } }
-  },
-
   /** RSS and heap per open core: `n` cores opened in memory, measured after a full GC. */
   async memory(impl, n) {
     const measure = memoryAfterGc
@@ -299,42 +271,4 @@ export function memoryAfterGc(): { rss: number; heap: number } {
   gc()
   const m = process.memoryUsage()
   return { rss: m.rss, heap: m.heapUsed }
-}
-
-/** How the store's own costs grow with the number of open cores (ours and 5.8.2 only). */
-export async function scale(impl: Exclude<Impl, 'bare'>, n: number): Promise<Result> {
-  const s = await store(impl, randomAccessMemory)
-  const cores = Array.from({ length: n }, () => s.get())
-  await ready(cores)
-  const keys = cores.map((c) => c.key as Buffer)
-  const reps = 20_000
-  const per = (ms: number, count: number) => (ms * 1000) / count
-
-  let t = now()
-  for (let i = 0; i < reps; i++) s.get(keys[i % n] as Buffer)
-  const hit = per(now() - t, reps)
-
-  const missCount = Math.min(200, n)
-  t = now()
-  const fresh = Array.from({ length: missCount }, () => s.get())
-  const miss = per(now() - t, missCount)
-  await ready(fresh)
-
-  const listReps = 50
-  t = now()
-  for (let i = 0; i < listReps; i++) s.list()
-  const list = per(now() - t, listReps)
-
-  t = now()
-  for (let i = 0; i < reps; i++) s.isLoaded({ key: keys[i % n] as Buffer })
-  const loaded = per(now() - t, reps)
-
-  t = now()
-  await s.close()
-  const close = per(now() - t, n + missCount)
-  return {
-    ms: 0,
-    ops: n,
-    extra: { 'get hit µs': hit, 'get miss µs': miss, 'list() µs': list, 'isLoaded µs': loaded, 'close µs/core': close },
-  }
 }

@@ -35,4 +35,12 @@ test('the benchmark completes a tiny run and prints every scenario, both baselin
     assert.ok(stdout.includes(heading), `durability figure ${heading} missing`)
   }
   assert.match(stdout, /download: a reader on disk/)
+  assert.match(stdout, /seed: a directory store of n stored cores/)
+  assert.match(stdout, /swarm: one writer of/)
+  for (const seeder of ['hypercore 9 (every core open', 'corestore 5.8.2 (ulimit', '@corestore/core (ulimit']) {
+    assert.ok(stdout.includes(`| ${seeder}`), `seed row ${seeder} missing`)
+  }
+  assert.doesNotMatch(stdout, /stalled \(last block/, 'a seed run stalled')
+  assert.match(stdout, /\| @corestore\/core \+ @corestore\/networker \| 1 /)
+  assert.match(stdout, /\| corestore 5\.8\.2 \+ networker 1\.2\.1 +\| 1 /)
 })
