@@ -97,14 +97,23 @@ async function realPeerGets(store: Corestore, key: Buffer, t: TestContext): Prom
   return (await engine.get(peer.get(key), 0, { timeout: 10_000 })).toString()
 }
 
-/** A bare protocol peer that opens a channel per key and counts the channels the owner closed. */
-function rawPeer(stream: ProtocolStream) {
+/**
+ * A bare protocol peer that opens a channel per key and counts the channels the owner closed. With
+ * `answer`, it asks for block 0 once the owner opens a channel, as a hypercore peer answers with a
+ * `want`; without, it never says anything more.
+ */
+function rawPeer(stream: ProtocolStream, { answer = false } = {}) {
   const raw = createProtocolStream(false, { live: true })
   const closed = counter()
   link(stream, raw)
   return {
     raw,
-    open: (key: Buffer) => raw.open(key, { onclose: () => closed.add() }),
+    open(key: Buffer) {
+      const channel = raw.open(key, {
+        onopen: () => answer && channel.request({ index: 0 }),
+        onclose: () => closed.add(),
+      })
+    },
     closed,
   }
 }
@@ -161,7 +170,7 @@ test('a peer requesting all of 5,000 stored cores with cacheSize 100 never has m
       closed.add()
     })
   })
-  const peer = rawPeer(store.replicate(true, { live: true }))
+  const peer = rawPeer(store.replicate(true, { live: true }), { answer: true })
   const { start, peak } = await watch(store, async () => {
     for (const key of keys) peer.open(key)
     await within(served.reached(keys.length), 'every stored core to be opened for the peer', 300_000)
@@ -184,5 +193,28 @@ test('a peer requesting all of 5,000 stored cores with cacheSize 100 never has m
   assert.ok(retained < 24 * 2 ** 20, `heap retained after the flood: ${(retained / 2 ** 20).toFixed(1)} MiB`)
   assert.ok(peak.heap - start.heap < 1536 * 2 ** 20, 'heap peak stays bounded')
   assert.equal(await realPeerGets(store, keys[4321] as Buffer, t), 'block of 4321')
+  peer.raw.destroy()
+})
+
+// A store waits for a peer's answer on each core it opened for it before opening more: a peer that
+// asks for every stored core and never answers gets the look-up limit's worth (cacheSize / 4) opened,
+// not every core one after another through the LRU.
+test('a peer asking for 1,000 stored cores that never answers its channels gets no more than cacheSize / 4 opened', async (t) => {
+  const { dir, keys } = await storedCores(t, 1000)
+  const store = await opened(t, new Corestore(dir, { cacheSize: 100 }))
+  const served = counter()
+  let count = 0
+  store.on('feed', () => {
+    count++
+    served.add()
+  })
+  const peer = rawPeer(store.replicate(true, { live: true }))
+  for (const key of keys) peer.open(key)
+  await within(served.reached(25), 'the first cores to be opened for the peer')
+  // Absence takes a while to show: a store that went on would have opened hundreds meanwhile.
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  t.diagnostic(`opened for a silent peer asking for ${keys.length}: ${count}`)
+  assert.equal(count, 25)
+  assert.equal(await realPeerGets(store, keys[999] as Buffer, t), 'block of 999')
   peer.raw.destroy()
 })

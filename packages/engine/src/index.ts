@@ -45,6 +45,7 @@ export {
   type RecoveryOptions,
   recoverCore,
 } from './recover.js'
+export { remoteAnswer } from './remote-answer.js'
 export type {
   RandomAccessStorage,
   StorageCallback,

@@ -1,18 +1,24 @@
 /**
  * Runs the look-ups one stream's peer asks for, a few at a time and each key once, so a peer
  * flooding requests queues behind itself instead of piling up file opens for the whole store.
+ * A look-up holds its slot until `done` has settled: what `done` waits for (the peer's answer) paces
+ * the look-ups that follow.
  */
 export class LookupQueue<T> {
   readonly #concurrency: number
   readonly #run: (key: Buffer) => Promise<T>
-  readonly #done: (key: Buffer, result: T | null) => void
+  readonly #done: (key: Buffer, result: T | null) => void | Promise<void>
   #waiting: Buffer[] = []
   #head = 0
   readonly #queued = new Set<string>()
   #running = 0
   #stopped = false
 
-  constructor(concurrency: number, run: (key: Buffer) => Promise<T>, done: (key: Buffer, result: T | null) => void) {
+  constructor(
+    concurrency: number,
+    run: (key: Buffer) => Promise<T>,
+    done: (key: Buffer, result: T | null) => void | Promise<void>,
+  ) {
     this.#concurrency = concurrency
     this.#run = run
     this.#done = done
@@ -47,18 +53,26 @@ export class LookupQueue<T> {
         this.#head = 0
       }
       this.#running++
-      this.#run(key).then(
-        (result) => this.#finish(key, result),
-        () => this.#finish(key, null),
-      )
+      this.#run(key)
+        .then(
+          (result) => this.#finish(key, result),
+          () => this.#finish(key, null),
+        )
+        .then(
+          () => this.#release(),
+          () => this.#release(),
+        )
     }
   }
 
-  #finish(key: Buffer, result: T | null): void {
-    this.#running--
+  #finish(key: Buffer, result: T | null): void | Promise<void> {
     if (this.#stopped) return
     this.#queued.delete(key.toString('hex'))
-    this.#done(key, result)
+    return this.#done(key, result)
+  }
+
+  #release(): void {
+    this.#running--
     this.#drain()
   }
 }

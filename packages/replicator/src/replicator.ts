@@ -4,6 +4,7 @@ import {
   limitUploads,
   type ProtocolStream,
   type ReplicationOptions,
+  remoteAnswer,
   type UploadLimits,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
@@ -97,8 +98,15 @@ export class Replicator {
       (dk, core) => {
         // A core evicted or closed between its look-up and now cannot be attached: answer the
         // channel anyway ("not here"), or the peer would wait on it for ever.
-        if (core && !core.closed && !core.closing) attach(state, core)
-        else if (!stream.destroyed) stream.close(dk)
+        if (!core || core.closed || core.closing) {
+          if (!stream.destroyed) stream.close(dk)
+          return
+        }
+        attach(state, core)
+        // The slot is held until the peer answers the channel: a peer that reads slower than the
+        // store opens cores would otherwise have it open (and its LRU evict, closing) cores whose
+        // channels the peer has not read yet, and those cores would never reach it.
+        return untilAnswered(stream, dk, core)
       },
     )
     const ondiscoverykey = (dk: Buffer) => lookups.push(dk)
@@ -179,4 +187,16 @@ function attach(state: StreamState, core: Hypercore): void {
   }
   if (core.key && state.stream.opened(core.key)) return
   core.replicate(state.isInitiator, { ...state.opts, stream: state.stream })
+}
+
+/** Until the remote answers the channel of `discoveryKey` (or closes it, or the stream or `core` closes). */
+function untilAnswered(stream: ProtocolStream, discoveryKey: Buffer, core: Hypercore): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      core.removeListener('close', done)
+      resolve()
+    }
+    core.once('close', done)
+    remoteAnswer(stream, discoveryKey).then(done)
+  })
 }

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createHypercore, createProtocolStream, engine, type Hypercore, randomAccessMemory } from '@corestore/engine'
+import {
+  createHypercore,
+  createProtocolStream,
+  engine,
+  type Hypercore,
+  type ProtocolStream,
+  randomAccessMemory,
+  remoteAnswer,
+} from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { checkReplicateArguments, LookupQueue, Replicator } from '@corestore/replicator'
-import { link } from '@corestore/test-helpers'
+import { link, within } from '@corestore/test-helpers'
 
 async function core(key: Buffer | null = null): Promise<Hypercore> {
   const c = createHypercore(randomAccessMemory, key)
@@ -108,6 +116,83 @@ test('the look-up queue runs at most `concurrency` look-ups at once and each key
   while (queue.pending > 0) await new Promise((r) => setTimeout(r, 5))
   assert.equal(peak, 3)
   assert.equal(done.length, 25, 'a key already waiting is not looked up twice')
+})
+
+test('a look-up holds its slot until what its report returns has settled', async () => {
+  const held: (() => void)[] = []
+  const started: string[] = []
+  const queue = new LookupQueue<number>(
+    2,
+    async (key) => {
+      started.push(key.toString('hex'))
+      return key[0] as number
+    },
+    () => new Promise<void>((resolve) => held.push(resolve)),
+  )
+  for (let i = 0; i < 5; i++) queue.push(Buffer.from([i]))
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(started, ['00', '01'], 'two reports unsettled: no third look-up')
+  held.shift()?.()
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(started, ['00', '01', '02'])
+  while (held.length > 0 || queue.pending > 0) {
+    held.shift()?.()
+    await new Promise((r) => setImmediate(r))
+  }
+  assert.equal(started.length, 5)
+})
+
+/** A stream that opens channels by key, as a peer asking for cores does, linked to `owner`. */
+function asker(owner: ProtocolStream): ProtocolStream {
+  const stream = createProtocolStream(false)
+  link(owner, stream)
+  return stream
+}
+
+const nextDiscoveryKey = (stream: ProtocolStream) =>
+  new Promise<Buffer>((resolve) => stream.once('discovery-key', resolve))
+
+test("remoteAnswer resolves on the remote's first message on the channel, not before", async () => {
+  const owner = createProtocolStream(true)
+  const peer = asker(owner)
+  const [first, second] = await Promise.all([core(), core()])
+  const asked = nextDiscoveryKey(owner)
+  const channel = peer.open(first.key as Buffer)
+  const dk = await asked
+  owner.open(first.key as Buffer)
+  let answered = false
+  const answer = remoteAnswer(owner, dk).then(() => {
+    answered = true
+  })
+  // Messages arrive in order: once the owner sees the second channel, the peer had sent nothing on the first.
+  const later = nextDiscoveryKey(owner)
+  peer.open(second.key as Buffer)
+  await later
+  assert.equal(answered, false)
+  channel.request({ index: 0 })
+  await within(answer, 'the answer')
+  owner.destroy()
+  peer.destroy()
+})
+
+test('remoteAnswer resolves when the remote closes the channel or the stream closes, at once for no channel', async () => {
+  const owner = createProtocolStream(true)
+  const peer = asker(owner)
+  const [first, second] = await Promise.all([core(), core()])
+  await within(remoteAnswer(owner, first.discoveryKey as Buffer), 'no channel: at once')
+  for (const c of [first, second]) {
+    const asked = nextDiscoveryKey(owner)
+    peer.open(c.key as Buffer)
+    await asked
+    owner.open(c.key as Buffer)
+  }
+  const closed = remoteAnswer(owner, first.discoveryKey as Buffer)
+  const streamGone = remoteAnswer(owner, second.discoveryKey as Buffer)
+  peer.close(first.discoveryKey as Buffer)
+  await within(closed, 'the answer to a closed channel')
+  owner.destroy()
+  await within(streamGone, 'the answer once the stream closed')
+  peer.destroy()
 })
 
 test('a stopped look-up queue reports nothing more', async () => {
