@@ -91,7 +91,7 @@ const PLANS: Record<'smoke' | 'quick' | 'full', Plan> = {
     limits: { capacity: [3000], reads: [3000] },
     durability: { append: [1000], download: [1000] },
     // One run each: 20–60 s a measurement; --runs N or --full for medians.
-    replication: { seed: [1000], swarm: [1, 4], swarmShape: '100x100', runs: 1 },
+    replication: { seed: [1000, 10_000], swarm: [1, 4], swarmShape: '100x100', runs: 1 },
     runs: 3,
   },
   full: {

@@ -101,11 +101,12 @@ function startSeeder(impl: string, dir: string, keysFile: string) {
 
 /** Blocks written and `download()` callbacks fired on the peer, and the time of the last block. */
 function watch(cores: Hypercore[]) {
-  const state = { blocks: 0, callbacks: 0, last: performance.now(), closedBySeeder: 0 }
+  const state = { blocks: 0, callbacks: 0, last: performance.now(), closedEarly: new Set<Hypercore>() }
   for (const core of cores) {
-    // The seeder closed the core's channel before it had every block (refused, or evicted).
+    // The seeder closed the core's channel before every block was written here: refused, evicted
+    // too early, or (harmless) closed once it sent the last block, which is still being written.
     core.on('peer-remove', () => {
-      if (countHave(core) < BLOCKS_PER_CORE) state.closedBySeeder++
+      if (countHave(core) < BLOCKS_PER_CORE) state.closedEarly.add(core)
     })
     core.on('download', () => {
       state.blocks++
@@ -151,7 +152,10 @@ export async function seed(impl: string, n: number) {
   // The download() callbacks of the last blocks fire on later ticks: a moment for them.
   await new Promise((resolve) => setTimeout(resolve, 500))
   const seederStats = await seeder.stats()
-  const complete = cores.filter((c) => c.length === BLOCKS_PER_CORE && countHave(c) === BLOCKS_PER_CORE).length
+  const isComplete = (c: Hypercore) => c.length === BLOCKS_PER_CORE && countHave(c) === BLOCKS_PER_CORE
+  const complete = cores.filter(isComplete).length
+  // Cut off: the seeder closed the channel and the core never got every block.
+  const cutOff = [...state.closedEarly].filter((c) => !isComplete(c)).length
   socket.destroy()
   await seeder.stop()
   await peer.close()
@@ -163,7 +167,7 @@ export async function seed(impl: string, n: number) {
       blocks: state.blocks,
       'cores complete': complete,
       'blocks/s': ms > 0 ? (state.blocks / ms) * 1000 : 0,
-      'channels closed short': state.closedBySeeder,
+      'cores cut off by the seeder': cutOff,
       'download() callbacks missing': complete - state.callbacks,
       'bare cores opened': Number(seederStats.cores ?? 0),
       'seeder failed opens': Number(seederStats.failedOpens),

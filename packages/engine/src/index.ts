@@ -62,4 +62,11 @@ export {
   type StoredSize,
   storedSize,
 } from './stored-size.js'
-export { DEFAULT_UPLOAD_LIMITS, limitUploads, outgoingBytes, type UploadLimits } from './upload-limit.js'
+export {
+  DEFAULT_UPLOAD_LIMITS,
+  limitUploads,
+  outgoingBytes,
+  type UploadLimits,
+  uploadBacklog,
+  uploadBacklogBelow,
+} from './upload-limit.js'

@@ -49,7 +49,23 @@ export function outgoingBytes(stream: ProtocolStream): number {
   return internals(stream)?._readableState.buffered ?? 0
 }
 
-const limited = new WeakSet<ProtocolStream>()
+const limited = new WeakMap<ProtocolStream, UploadLimit>()
+
+/**
+ * Requests of the remote that `limitUploads` holds on `stream`, waiting or being answered (0 on a
+ * stream without the limit).
+ */
+export function uploadBacklog(stream: ProtocolStream): number {
+  return limited.get(stream)?.backlog ?? 0
+}
+
+/**
+ * Resolves once fewer than `count` of the remote's requests wait or are being answered on `stream`
+ * (at once on a stream without the limit, and when the stream is destroyed).
+ */
+export function uploadBacklogBelow(stream: ProtocolStream, count: number): Promise<void> {
+  return limited.get(stream)?.below(count) ?? Promise.resolve()
+}
 
 /**
  * Bound what `stream` holds for a peer that sends requests and does not read the answers: requests
@@ -62,8 +78,7 @@ const limited = new WeakSet<ProtocolStream>()
 export function limitUploads(stream: ProtocolStream, limits: UploadLimits = {}): void {
   const hooks = internals(stream)
   if (!hooks || limited.has(stream)) return
-  limited.add(stream)
-  new UploadLimit(hooks, { ...DEFAULT_UPLOAD_LIMITS, ...limits })
+  limited.set(stream, new UploadLimit(hooks, { ...DEFAULT_UPLOAD_LIMITS, ...limits }))
 }
 
 /** The stream's internals, or null: a stream passed in may come from another hypercore-protocol. */
@@ -98,6 +113,8 @@ class UploadLimit {
   /** Channels with more than `maxPending` outstanding: while any, the peer is not read from. */
   #crowded = 0
   #heldWrite: (() => void) | null = null
+  /** Who waits for the backlog to fall below a count. */
+  #belowWaiters: { count: number; resolve: () => void }[] = []
 
   constructor(hooks: StreamInternals, limits: Required<UploadLimits>) {
     this.#hooks = hooks
@@ -131,7 +148,18 @@ class UploadLimit {
       this.#waiting = []
       this.#head = 0
       this.#release()
+      for (const { resolve } of this.#belowWaiters.splice(0)) resolve()
     }
+  }
+
+  /** Requests waiting or being answered. */
+  get backlog(): number {
+    return this.#waiting.length - this.#head + this.#answering
+  }
+
+  below(count: number): Promise<void> {
+    if (this.backlog < count || this.#hooks.destroying) return Promise.resolve()
+    return new Promise((resolve) => this.#belowWaiters.push({ count, resolve }))
   }
 
   #admit(job: Job): void {
@@ -184,6 +212,17 @@ class UploadLimit {
     if (pending === 0) this.#pending.delete(channel)
     else this.#pending.set(channel, pending)
     if (this.#crowded === 0) this.#release()
+    if (this.#belowWaiters.length > 0) this.#wake()
+  }
+
+  #wake(): void {
+    const backlog = this.backlog
+    const still: { count: number; resolve: () => void }[] = []
+    for (const waiter of this.#belowWaiters) {
+      if (backlog < waiter.count) waiter.resolve()
+      else still.push(waiter)
+    }
+    this.#belowWaiters = still
   }
 
   #release(): void {

@@ -7,18 +7,14 @@
 export class LookupQueue<T> {
   readonly #concurrency: number
   readonly #run: (key: Buffer) => Promise<T>
-  readonly #done: (key: Buffer, result: T | null) => void | Promise<void>
+  readonly #done: (key: Buffer, result: T | null) => unknown
   #waiting: Buffer[] = []
   #head = 0
   readonly #queued = new Set<string>()
   #running = 0
   #stopped = false
 
-  constructor(
-    concurrency: number,
-    run: (key: Buffer) => Promise<T>,
-    done: (key: Buffer, result: T | null) => void | Promise<void>,
-  ) {
+  constructor(concurrency: number, run: (key: Buffer) => Promise<T>, done: (key: Buffer, result: T | null) => unknown) {
     this.#concurrency = concurrency
     this.#run = run
     this.#done = done
@@ -65,7 +61,7 @@ export class LookupQueue<T> {
     }
   }
 
-  #finish(key: Buffer, result: T | null): void | Promise<void> {
+  #finish(key: Buffer, result: T | null): unknown {
     if (this.#stopped) return
     this.#queued.delete(key.toString('hex'))
     return this.#done(key, result)

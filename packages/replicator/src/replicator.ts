@@ -6,6 +6,7 @@ import {
   type ReplicationOptions,
   remoteAnswer,
   type UploadLimits,
+  uploadBacklogBelow,
 } from '@corestore/engine'
 import { CorestoreError } from '@corestore/errors'
 import { LookupQueue } from './lookup-queue.js'
@@ -32,6 +33,15 @@ export interface ReplicatorOptions {
 const MAX_LOOKUPS_IN_FLIGHT = 128
 /** Peer requests opened at once per stream when the passive bound is not known. */
 const DEFAULT_LOOKUPS_IN_FLIGHT = 16
+
+/**
+ * No core is opened for a peer while this many of its requests (or twice the look-up concurrency,
+ * if more) wait to be answered: two hypercore 9 cores' worth of requests in flight (32 each), so a
+ * peer downloading a large core still gets the cores it asks for meanwhile. With the default
+ * `cacheSize` (look-ups 250 at once) at most 500 requests, so at most 750 cores with work to do
+ * while 1,000 are kept: the LRU evicts idle cores, not ones whose blocks are on their way.
+ */
+const MIN_BACKLOG = 64
 
 /**
  * Opens for peers run in parallel for speed (on disk they wait on file operations), but stay well
@@ -62,12 +72,15 @@ const ALL: StreamScope = () => true
 export class Replicator {
   readonly #host: ReplicationHost
   readonly #concurrency: number
+  /** Requests of a peer waiting to be answered past which no more cores are opened for it. */
+  readonly #backlog: number
   readonly #uploadLimits: UploadLimits
   readonly #streams = new Set<StreamState>()
 
   constructor(host: ReplicationHost, opts: ReplicatorOptions = {}) {
     this.#host = host
     this.#concurrency = opts.lookupConcurrency ?? lookupConcurrency(opts.passiveBound)
+    this.#backlog = Math.max(MIN_BACKLOG, 2 * this.#concurrency)
     this.#uploadLimits = opts.uploadLimits ?? {}
   }
 
@@ -103,10 +116,11 @@ export class Replicator {
           return
         }
         attach(state, core)
-        // The slot is held until the peer answers the channel: a peer that reads slower than the
-        // store opens cores would otherwise have it open (and its LRU evict, closing) cores whose
-        // channels the peer has not read yet, and those cores would never reach it.
-        return untilAnswered(stream, dk, core)
+        // The slot is held until the peer answers the channel, and until the peer's requests
+        // already here are mostly answered: a peer that reads slower than the store opens cores
+        // would otherwise have it open (and its LRU evict, closing) cores whose channels the peer
+        // has not read yet or whose blocks still wait their turn, and those never reach it.
+        return untilAnswered(stream, dk, core).then(() => uploadBacklogBelow(stream, this.#backlog))
       },
     )
     const ondiscoverykey = (dk: Buffer) => lookups.push(dk)

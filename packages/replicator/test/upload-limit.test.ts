@@ -13,6 +13,8 @@ import {
   type RequestMessage,
   randomAccessMemory,
   type UploadLimits,
+  uploadBacklog,
+  uploadBacklogBelow,
 } from '@corestore/engine'
 import { Replicator } from '@corestore/replicator'
 import { link, until, within } from '@corestore/test-helpers'
@@ -126,6 +128,42 @@ test('a peer that stops reading is answered up to the limit, then gets every blo
     indexes(N).map((r) => r.index),
   )
   for (const a of answers) assert.deepEqual(a.value, blockOf(a.index, SIZE))
+  replicator.destroy()
+  peer.client.destroy()
+})
+
+test('the backlog counts the requests held for a peer that stopped reading, and uploadBacklogBelow waits for it to read', async () => {
+  // Fewer than maxPending (256): the stream goes on reading the peer's requests.
+  const N = 200
+  const limits = { maxBuffered: 16 * 1024, concurrency: 4 }
+  const core = await coreOf(N, () => 1024)
+  const replicator = new Replicator({ lookup: async () => null }, { uploadLimits: limits })
+  const server = replicator.replicate(true, [core], { live: true })
+  assert.equal(uploadBacklog(server), 0)
+  let uploads = 0
+  core.on('upload', () => uploads++)
+  const peer = askingPeer(server, core, indexes(N), N, true)
+  await within(
+    until(() => outgoingBytes(server) >= limits.maxBuffered, 'the server to fill its buffer for the peer'),
+    'the buffer to fill',
+  )
+  // Every request arrived: each is answered or in the backlog.
+  await within(
+    until(() => uploads + uploadBacklog(server) === N, 'every request to arrive'),
+    'the requests',
+  )
+  assert.ok(uploadBacklog(server) > N / 2, `backlog ${uploadBacklog(server)}`)
+  let below = false
+  const drained = uploadBacklogBelow(server, 10).then(() => {
+    below = true
+  })
+  // The peer reads nothing: a round of the event loop answers nothing more.
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(below, false)
+  peer.reads.open()
+  await within(drained, 'the backlog to fall below 10 once the peer reads')
+  await within(peer.answered, 'every block')
+  assert.equal(uploadBacklog(server), 0)
   replicator.destroy()
   peer.client.destroy()
 })
