@@ -47,6 +47,11 @@ export async function printSeed(plan: ReplicationPlan, measure: Measure): Promis
     for (const impl of SEED_IMPLS) {
       const r = await measure('seed', impl, n, plan.runs)
       const e = r.extra ?? {}
+      if (e['not run']) {
+        const need = `not run: ${n} cores need about ${n * 5} descriptors open, over ${BARE_ULIMIT}`
+        rows.push([NAMES[impl] as string, String(n), need, ...Array(10).fill('—')])
+        continue
+      }
       const complete = (e.blocks ?? 0) === n * 10
       rows.push([
         NAMES[impl] as string,

@@ -119,7 +119,15 @@ function watch(cores: Hypercore[]) {
   return state
 }
 
+/** Descriptors a bare hypercore 9 core holds while open (measured: 5,026 for 1,000 cores). */
+const BARE_FILES_PER_CORE = 5
+
 export async function seed(impl: string, n: number) {
+  // Past the hard limit hypercore 9 stops calling back the ready() of a core whose open failed:
+  // the seeder would never serve. Reported, not run.
+  if (impl === 'bare' && n * BARE_FILES_PER_CORE > BARE_ULIMIT) {
+    return { ms: 0, ops: 0, extra: { 'not run': 1 }, firstError: '' }
+  }
   const { Corestore } = await import('@corestore/core')
   const { engine } = await import('@corestore/engine')
   const { dir, keysFile, keys } = await fixture(n)
