@@ -37,6 +37,11 @@ export class Holdings<V extends object> {
     return this.#held.delete(id)
   }
 
+  /** Forget every core without touching the cache: the store is closing and drops every entry itself. */
+  forgetAll(): void {
+    this.#held.clear()
+  }
+
   /** Release every reference this view holds. */
   releaseAll(): void {
     const ids = [...this.#held.keys()]
