@@ -155,7 +155,9 @@ describe('a registry install', { timeout: 300_000 }, () => {
       reports.map((r) => r.tarball),
       packed.map((p) => basename(p.file)).sort(),
     )
-    for (const report of reports) t.diagnostic(formatReport(report))
+    for (const r of reports) {
+      t.diagnostic(`${r.tarball}: publint ${r.publint.length} messages, attw exit ${r.attwCode}`)
+    }
     assert.deepEqual(reports.filter((r) => r.failed).map(formatReport), [])
     // The one finding the configuration ignores is the one docs/packaging.md explains, and only that one.
     assert.deepEqual(JSON.parse(await readFile(join(root, '.attw.json'), 'utf8')), {
