@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { build } from 'esbuild'
 import { publishable } from '../../scripts/pack-all.ts'
+import { checkFolder, formatReport } from '../../scripts/pack-check.ts'
 import {
   binCommand,
   blockAfter,
@@ -31,6 +32,8 @@ let registry: LocalRegistry
 let consumer: ConsumerOptions
 /** What `pnpm pack:all` printed last: the `npm install` line for its tarballs. */
 let installLine: string
+/** The folder it wrote them to. */
+let tarballs: string
 
 /** `name@version` of a packed package, as a user would ask for it. */
 function spec(name: string): string {
@@ -59,11 +62,19 @@ async function installPacked(pm: PackageManager, dir: string, specs: string[]): 
   }
 }
 
-/** `program` as `program.ts` of a strict TypeScript project `name` in the consumer `dir`, compiled with its own tsc. */
-async function compile(dir: string, name: string, program: string): Promise<{ cwd: string; compiled: Ran }> {
+/**
+ * `program` as `program.ts` of a strict TypeScript project `name` in the consumer `dir` (an ES module
+ * project, or a CommonJS one), compiled with its own tsc.
+ */
+async function compile(
+  dir: string,
+  name: string,
+  program: string,
+  type: 'module' | 'commonjs' = 'module',
+): Promise<{ cwd: string; compiled: Ran }> {
   const cwd = join(dir, name)
   await mkdir(cwd)
-  await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
+  await writeFile(join(cwd, 'package.json'), `{ "type": "${type}" }\n`)
   await writeFile(join(cwd, 'tsconfig.json'), TSCONFIG)
   await writeFile(join(cwd, 'program.ts'), program)
   const compiled = await run('node', [join(dir, 'node_modules/typescript/bin/tsc'), '-p', '.'], cwd)
@@ -81,7 +92,7 @@ describe('a registry install', { timeout: 300_000 }, () => {
   before(
     async () => {
       work = await mkdtemp(join(tmpdir(), 'corestore-packed-'))
-      const tarballs = join(work, 'tarballs')
+      tarballs = join(work, 'tarballs')
       // As a user packs them: one package at a time, each after its prepack (tsc -b), with
       // workspace:* written as the packed versions. Its last line is how to install them.
       const pack = await run('pnpm', ['-s', 'pack:all', tarballs], root, 180_000)
@@ -136,6 +147,22 @@ describe('a registry install', { timeout: 300_000 }, () => {
         if (versions.has(name)) assert.equal(range, versions.get(name), `${manifest.name} depends on ${name}`)
       }
     }
+  })
+
+  test('publint and Are the Types Wrong find no error in any tarball, as pnpm pack:check runs them (docs/packaging.md)', async (t) => {
+    const reports = await checkFolder(tarballs)
+    assert.deepEqual(
+      reports.map((r) => r.tarball),
+      packed.map((p) => basename(p.file)).sort(),
+    )
+    for (const r of reports) {
+      t.diagnostic(`${r.tarball}: publint ${r.publint.length} messages, attw exit ${r.attwCode}`)
+    }
+    assert.deepEqual(reports.filter((r) => r.failed).map(formatReport), [])
+    // The one finding the configuration ignores is the one docs/packaging.md explains, and only that one.
+    assert.deepEqual(JSON.parse(await readFile(join(root, '.attw.json'), 'utf8')), {
+      ignoreRules: ['cjs-resolves-to-esm'],
+    })
   })
 
   describe('before they are published: the tarballs pnpm pack:all wrote, as docs/install.md says', () => {
@@ -254,6 +281,16 @@ describe('a registry install', { timeout: 300_000 }, () => {
         const ran = await run('node', ['out/program.js'], cwd)
         assert.equal(ran.code, 0, told(ran))
         assert.equal(ran.stdout, 'hello world\n')
+      })
+
+      test('a CommonJS TypeScript program (module nodenext) gets the published types of require("@corestore/core") and runs', async () => {
+        const program = await readFile(join(root, 'tests-e2e/fixtures/typed-commonjs-program.cts'), 'utf8')
+        const { cwd, compiled } = await compile(dir, 'typed-commonjs', program, 'commonjs')
+        assert.equal(compiled.code, 0, told(compiled))
+        assert.match(await readFile(join(cwd, 'out/program.js'), 'utf8'), /= require\("@corestore\/core"\)/)
+        const ran = await run('node', ['out/program.js'], cwd)
+        assert.equal(ran.code, 0, told(ran))
+        assert.equal(ran.stdout, 'hello from typed commonjs\n')
       })
 
       test('misspelt store, get() and replicate() options, and a wrong block type, do not compile', async () => {
