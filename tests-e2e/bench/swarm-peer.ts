@@ -10,7 +10,10 @@
 //   reader: every topic looked up — readers do not announce, so each connects to the writer only),
 //   'connected' (first peer), 'first-block', 'done' (readers: every block of every core)
 // It leaves the swarm and exits when stdin ends.
-import { mkdtemp, rm } from 'node:fs/promises'
+// BENCH_SWARM_PROFILE=<dir>: a CPU profile from `go` until stdin ends, <dir>/<role>-<pid>.cpuprofile
+// (setup — writing or opening the cores — left out, unlike --cpu-prof).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -127,6 +130,12 @@ if (role === 'writer') {
 
 const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
 await input.next()
+const profiler = process.env.BENCH_SWARM_PROFILE ? new Session() : null
+if (profiler) {
+  profiler.connect()
+  await profiler.post('Profiler.enable')
+  await profiler.post('Profiler.start')
+}
 const cpu = process.cpuUsage()
 io.counting = true
 
@@ -162,6 +171,11 @@ for (let line = await input.next(); !line.done; line = await input.next()) {
     writes,
     ...joiner.transport(),
   })
+}
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop')
+  const file = join(process.env.BENCH_SWARM_PROFILE as string, `${role}-${process.pid}.cpuprofile`)
+  await writeFile(file, JSON.stringify(profile))
 }
 await joiner.close()
 await store.close()

@@ -55,9 +55,8 @@ class Peer {
   stderr = ''
 
   constructor(args: string[]) {
-    const profile = process.env.BENCH_SWARM_PROFILE
-    const node = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []
-    this.child = spawn(process.execPath, [...node, ...nodeArgs(), peerScript, ...args])
+    // BENCH_SWARM_PROFILE=<dir>: each peer profiles itself from `go` (swarm-peer.ts), setup left out.
+    this.child = spawn(process.execPath, [...nodeArgs(), peerScript, ...args])
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr += d.toString()
     })

@@ -54,7 +54,8 @@ export class Peer {
       side.on('error', onerror)
       side.once('close', onclose)
     }
-    connection.pipe(stream).pipe(connection)
+    connection.pipe(stream)
+    sendCoalesced(stream, connection)
   }
 
   /** The connection or the stream closed (or `close()` was called). */
@@ -71,6 +72,55 @@ export class Peer {
     if (!this.connection.destroyed) this.connection.destroy()
     if (!this.stream.destroyed) this.stream.destroy()
   }
+}
+
+/** The most bytes one write to the connection carries (well under secret-stream's 16 MiB atomic write). */
+export const MAX_COALESCED_BYTES = 64 * 1024
+
+/**
+ * Pipe the replication stream into the connection, the messages it emits before the event loop
+ * turns written as one buffer. hypercore-protocol emits one chunk per message (a block, a request,
+ * a have), and every write to the connection is encrypted, framed and handed to UDX on its own:
+ * a writer answering requests as its disk reads complete emits dozens of messages a turn. The
+ * bytes are the same stream; only its chunking changes. Backpressure as with pipe(): the stream
+ * pauses while the connection is full, and the connection ends when the stream does.
+ */
+function sendCoalesced(stream: ProtocolStream, connection: SwarmConnection): void {
+  let chunks: Buffer[] = []
+  let bytes = 0
+  let scheduled: NodeJS.Immediate | null = null
+  let paused = false
+  const flush = () => {
+    if (scheduled !== null) clearImmediate(scheduled)
+    scheduled = null
+    if (bytes === 0) return
+    const data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes)
+    chunks = []
+    bytes = 0
+    if (connection.destroyed) return
+    if (!connection.write(data) && !paused) {
+      paused = true
+      stream.pause()
+      connection.once('drain', () => {
+        paused = false
+        stream.resume()
+      })
+    }
+  }
+  stream.on('data', (chunk: Buffer) => {
+    chunks.push(chunk)
+    bytes += chunk.byteLength
+    if (bytes >= MAX_COALESCED_BYTES) flush()
+    else if (scheduled === null) scheduled = setImmediate(flush)
+  })
+  stream.once('end', () => {
+    flush()
+    if (!connection.destroyed) connection.end()
+  })
+  stream.once('close', () => {
+    if (scheduled !== null) clearImmediate(scheduled)
+    scheduled = null
+  })
 }
 
 function closed(side: SwarmConnection | ProtocolStream): Promise<void> {
