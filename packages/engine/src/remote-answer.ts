@@ -1,30 +1,5 @@
+import { CHANNEL_MESSAGES, type Channel, type Channelizer, channelizerOf } from './channelizer.js'
 import type { ProtocolStream } from './hypercore-types.js'
-
-/** hypercore-protocol 8's per-message entry points on its `Channelizer`, each `(channelId, …)`. */
-const MESSAGES = [
-  'onoptions',
-  'onstatus',
-  'onhave',
-  'onunhave',
-  'onwant',
-  'onunwant',
-  'onrequest',
-  'oncancel',
-  'ondata',
-  'onextension',
-  'onclose',
-] as const
-
-type Handler = (channelId: number, ...rest: unknown[]) => void
-
-interface Channel {
-  readonly remoteId: number
-}
-
-interface Channelizer extends Record<(typeof MESSAGES)[number], Handler> {
-  readonly remote: (Channel | null)[]
-  getChannel(discoveryKey: Buffer): Channel | undefined
-}
 
 /** Per stream: the channels someone waits on, and who. */
 const watched = new WeakMap<ProtocolStream, Map<Channel, (() => void)[]>>()
@@ -57,7 +32,7 @@ function watch(stream: ProtocolStream, channelizer: Channelizer): Map<Channel, (
   const map = new Map<Channel, (() => void)[]>()
   waiting = map
   watched.set(stream, map)
-  for (const name of MESSAGES) {
+  for (const name of CHANNEL_MESSAGES) {
     const handle = channelizer[name]
     channelizer[name] = function (this: Channelizer, channelId, ...rest) {
       if (map.size > 0) {
@@ -76,11 +51,4 @@ function watch(stream: ProtocolStream, channelizer: Channelizer): Map<Channel, (
     map.clear()
   })
   return map
-}
-
-function channelizerOf(stream: ProtocolStream): Channelizer | null {
-  const channelizer = (stream as unknown as { channelizer?: Partial<Channelizer> }).channelizer
-  if (!channelizer || !Array.isArray(channelizer.remote) || typeof channelizer.getChannel !== 'function') return null
-  for (const name of MESSAGES) if (typeof channelizer[name] !== 'function') return null
-  return channelizer as Channelizer
 }

@@ -1,4 +1,5 @@
 import { answerRequest, type HypercorePeer, isHypercorePeer } from './answer-request.js'
+import { type Channel, type Channelizer, channelizerOf } from './channelizer.js'
 import type { ProtocolStream, RequestMessage } from './hypercore-types.js'
 
 /** How much a protocol stream may take on for a peer that asks and does not read. */
@@ -22,13 +23,6 @@ export const DEFAULT_UPLOAD_LIMITS: Readonly<Required<UploadLimits>> = {
 
 type Callback = (err?: Error | null) => void
 
-/** One core's channel inside hypercore-protocol 8's `Channelizer`. */
-interface Channel {
-  readonly handlers: unknown
-  /** -1 once our side of the channel is closed. */
-  readonly localId: number
-}
-
 /** What of hypercore-protocol 8's stream (a streamx Duplex) the limit hooks into. */
 interface StreamInternals {
   readonly _readableState: { readonly buffered: number }
@@ -38,10 +32,7 @@ interface StreamInternals {
   _read(cb: Callback): void
   /** Run by streamx's `destroy()` before anything else. */
   _predestroy(): void
-  readonly channelizer: {
-    readonly remote: (Channel | null)[]
-    onrequest(channelId: number, message: RequestMessage): void
-  }
+  readonly channelizer: Channelizer
 }
 
 /** Bytes a protocol stream has queued for its reader (the socket it is piped to) and not handed on. */
@@ -90,8 +81,7 @@ function internals(stream: ProtocolStream): StreamInternals | null {
     typeof s._read === 'function' &&
     typeof s._predestroy === 'function' &&
     typeof s.destroying === 'boolean' &&
-    typeof s.channelizer?.onrequest === 'function' &&
-    Array.isArray(s.channelizer.remote)
+    channelizerOf(stream) !== null
   return known ? (s as StreamInternals) : null
 }
 
@@ -125,7 +115,7 @@ class UploadLimit {
       const channel = channelizer.remote[channelId]
       // A channel that is not a hypercore 9 core's (opened by hand on a stream passed in) is answered as before.
       if (!channel || !isHypercorePeer(channel.handlers)) return onrequest.call(channelizer, channelId, message)
-      this.#admit({ channel, peer: channel.handlers, request: message })
+      this.#admit({ channel, peer: channel.handlers, request: message as RequestMessage })
     }
     // hypercore-protocol handles a chunk synchronously and calls back at once; holding the callback
     // stops streamx from taking more, and a piped socket from reading.
