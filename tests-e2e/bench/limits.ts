@@ -9,9 +9,9 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const args = process.argv.slice(2)
-const jobs: [string, string, number][] = []
-for (let i = 0; i < args.length; i += 3) jobs.push([args[i] as string, args[i + 1] as string, Number(args[i + 2])])
+import { jobsFromArgv, printEach } from './jobs.ts'
+
+const jobs = jobsFromArgv()
 
 // The baselines run on hypercore 9 as its users get it, with memory-pager: loaded before the engine,
 // hypercore keeps it (the engine gives page tables only to a hypercore it loads itself).
@@ -166,7 +166,4 @@ async function reads(impl: string, n: number) {
   return { ms, ops: READS, extra: { 'µs/read': (ms * 1000) / READS, fds: fds ?? 0 } }
 }
 
-for (const [scenario, impl, size] of jobs) {
-  const result = scenario === 'capacity' ? await capacity(impl, size) : await reads(impl, size)
-  process.stdout.write(`${JSON.stringify(result)}\n`)
-}
+await printEach(jobs, ([scenario, impl, size]) => (scenario === 'capacity' ? capacity(impl, size) : reads(impl, size)))

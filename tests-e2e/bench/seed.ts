@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Hypercore } from '@corestore/engine'
 import { link } from '@corestore/test-helpers'
+import { jobsFromArgv, printEach } from './jobs.ts'
 import { nodeArgs } from './node.ts'
 
 /** The descriptor limit the seeder runs under: the common default soft limit. */
@@ -196,10 +197,6 @@ function countHave(core: Hypercore): number {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2)
-  for (let i = 0; i < args.length; i += 3) {
-    const result = await seed(args[i + 1] as string, Number(args[i + 2]))
-    process.stdout.write(`${JSON.stringify(result)}\n`)
-  }
+  await printEach(jobsFromArgv(), ([, impl, n]) => seed(impl, n))
   process.exit(0)
 }

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { median } from './format.ts'
+import { jobsFromArgv, printEach } from './jobs.ts'
 import { nodeArgs } from './node.ts'
 
 const peerScript = fileURLToPath(new URL('./swarm-peer.ts', import.meta.url))
@@ -175,10 +176,6 @@ export async function swarm(impl: string, readers: number) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2)
-  for (let i = 0; i < args.length; i += 3) {
-    const result = await swarm(args[i + 1] as string, Number(args[i + 2]))
-    process.stdout.write(`${JSON.stringify(result)}\n`)
-  }
+  await printEach(jobsFromArgv(), ([, impl, r]) => swarm(impl, r))
   process.exit(0)
 }
