@@ -35,6 +35,13 @@ async function owner(store: Corestore, n: number): Promise<Hypercore[]> {
   return cores
 }
 
+/** `n` cores written by an owner that closed, and that owner reopened with `cacheSize`: nothing open. */
+async function restartedOwner(t: TestContext, n: number, cacheSize: number) {
+  const dir = await tmpDir(t)
+  const cores = await withStore(new Corestore(dir), (first) => owner(first, n))
+  return { dir, cores, restarted: await diskStore(t, dir, { cacheSize }) }
+}
+
 function ended(stream: ProtocolStream): Promise<void> {
   return new Promise((resolve) => {
     if (stream.destroyed) return resolve()
@@ -113,10 +120,7 @@ test('a block appended after the peer caught up arrives on a live stream', async
 })
 
 test('a restarted owner serves a core a peer asks for by key, opened passively and evicted past cacheSize', async (t) => {
-  const dir = await tmpDir(t)
-  const cores = await withStore(new Corestore(dir), (first) => owner(first, 5))
-
-  const restarted = await diskStore(t, dir, { cacheSize: 2 })
+  const { cores, restarted } = await restartedOwner(t, 5, 2)
   assert.equal(restarted.cache.size, 0, 'nothing is open after a restart')
   const peer = await memoryStore(t)
   link(restarted.replicate(true, { live: true }), peer.replicate(false, { live: true }))
@@ -140,9 +144,7 @@ test('a restarted owner serves a core a peer asks for by key, opened passively a
 })
 
 test('more cores requested at once than cacheSize: the bound holds and the stream stays up', async (t) => {
-  const dir = await tmpDir(t)
-  const cores = await withStore(new Corestore(dir), (first) => owner(first, 8))
-  const restarted = await diskStore(t, dir, { cacheSize: 3 })
+  const { cores, restarted } = await restartedOwner(t, 8, 3)
   const peer = await memoryStore(t)
   const stream = restarted.replicate(true, { live: true })
   link(stream, peer.replicate(false, { live: true }))
@@ -250,9 +252,7 @@ test('store.close() ends the streams the store made, and leaves a stream it was 
 })
 
 test('a flood of 2,000 unknown discovery keys opens nothing, writes nothing, and a real peer is still served', async (t) => {
-  const dir = await tmpDir(t)
-  const cores = await withStore(new Corestore(dir), (first) => owner(first, 3))
-  const store = await diskStore(t, dir, { cacheSize: 10 })
+  const { dir, cores, restarted: store } = await restartedOwner(t, 3, 10)
   const before = await snapshot(dir)
 
   const raw = createProtocolStream(false, { live: true })
@@ -311,10 +311,8 @@ test('no two streams in a process show the same Noise key: each core and each st
 })
 
 test('a peer asking for more stored cores than cacheSize over one stream gets every block of every one', async (t) => {
-  const dir = await tmpDir(t)
   const count = 60
-  const cores = await withStore(new Corestore(dir), (first) => owner(first, count))
-  const restarted = await diskStore(t, dir, { cacheSize: 5 })
+  const { cores, restarted } = await restartedOwner(t, count, 5)
   const peer = await memoryStore(t)
   link(restarted.replicate(true, { live: true }), peer.replicate(false, { live: true }))
   const copies = cores.map((c) => peer.get(c.key as Buffer))
@@ -369,10 +367,8 @@ function gate(from: ProtocolStream, to: ProtocolStream): { held(): number; relea
 // that: a store that waits for the peer opens no more than its look-up limit meanwhile. The wait
 // only sets up a peer that is behind; what is checked is that every block arrives.
 test('a peer that falls behind still gets every block of more stored cores than cacheSize over one stream', async (t) => {
-  const dir = await tmpDir(t)
   const count = 40
-  const cores = await withStore(new Corestore(dir), (first) => owner(first, count))
-  const restarted = await diskStore(t, dir, { cacheSize: 8 })
+  const { cores, restarted } = await restartedOwner(t, count, 8)
   const peer = await memoryStore(t)
   const copies = cores.map((c) => peer.get(c.key as Buffer))
   await Promise.all(copies.map(engine.ready))
