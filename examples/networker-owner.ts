@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Corestore } from '@corestore/core'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { Networker } from '@corestore/networker'
 import { networkOptions } from './networker-options.ts'
 

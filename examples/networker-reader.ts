@@ -1,7 +1,8 @@
 // The reader: looks a core up by its key on the DHT and prints its blocks as they arrive.
 //   node --conditions=source --import tsx examples/networker-reader.ts <key> <blocks> [--bootstrap host:port]
 import { Corestore } from '@corestore/core'
-import { engine, randomAccessMemory } from '@corestore/engine'
+import { randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { Networker } from '@corestore/networker'
 import { networkOptions } from './networker-options.ts'
 

@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Corestore } from '@corestore/core'
-import { engine, randomAccessMemory } from '@corestore/engine'
+import { randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 
 const kept = process.argv[2]
 const dir = kept ?? (await mkdtemp(join(tmpdir(), 'corestore-example-')))

@@ -22,10 +22,10 @@ import { join } from 'node:path'
 import {
   type CallbackHypercore,
   createProtocolStream,
-  engine,
   type ProtocolStream,
   randomAccessMemory,
 } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { link } from '@corestore/test-helpers'
 import { fmt, ratio, table } from './format.ts'
 import { bareCore, type Impl } from './impls.ts'

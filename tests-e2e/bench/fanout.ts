@@ -29,7 +29,8 @@ RandomAccessFile.prototype._read = function (req: unknown) {
 }
 const { openStore } = await import('./impls.ts')
 const { link } = await import('@corestore/test-helpers')
-const { engine, randomAccessMemory } = await import('@corestore/engine')
+const { randomAccessMemory } = await import('@corestore/engine')
+const { engine } = await import('@corestore/engine/internal')
 
 const dir = await mkdtemp(join(tmpdir(), 'corestore-bench-fanout-'))
 const writer = openStore(impl, dir)

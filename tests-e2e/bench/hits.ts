@@ -1,7 +1,7 @@
 // What a call on a cached core costs, in every form a program asks for one, and how the store's
 // own costs grow with the number of open cores: `get-hit` and `scale` (run.ts prints both tables).
 import { randomAccessMemory } from '@corestore/engine'
-import { randomBytes } from '@corestore/keychain'
+import { randomBytes } from '@corestore/keychain/internal'
 import type { Impl } from './impls.ts'
 import { now, type Result, ready, store } from './scenarios.ts'
 

@@ -16,7 +16,7 @@ const jobs = jobsFromArgv()
 // The baselines run on hypercore 9 as its users get it, with memory-pager: loaded before the engine,
 // hypercore keeps it (the engine gives page tables only to a hypercore it loads itself).
 if (jobs.every(([, impl]) => !impl.startsWith('ours'))) createRequire(import.meta.url)('hypercore')
-const { engine } = await import('@corestore/engine')
+const { engine } = await import('@corestore/engine/internal')
 const { bareCore, openStore } = await import('./impls.ts')
 type Hypercore = import('@corestore/engine').CallbackHypercore
 

@@ -45,7 +45,7 @@ async function fixture(n: number): Promise<{ dir: string; keysFile: string; keys
   const keysFile = join(dir, 'keys.json')
   if (!existsSync(keysFile)) {
     const { Corestore } = await import('@corestore/core')
-    const { engine } = await import('@corestore/engine')
+    const { engine } = await import('@corestore/engine/internal')
     await rm(dir, { recursive: true, force: true })
     await mkdir(dir, { recursive: true })
     const store = new Corestore(join(dir, 'store'))
@@ -130,7 +130,7 @@ export async function seed(impl: string, n: number) {
     return { ms: 0, ops: 0, extra: { 'not run': 1 }, firstError: '' }
   }
   const { Corestore } = await import('@corestore/core')
-  const { engine } = await import('@corestore/engine')
+  const { engine } = await import('@corestore/engine/internal')
   const { dir, keysFile, keys } = await fixture(n)
   const seeder = startSeeder(impl, dir, keysFile)
   const { port } = await seeder.next()

@@ -12,8 +12,9 @@ import { createInterface } from 'node:readline'
 const [impl = 'ours', dir = '.', keysFile] = process.argv.slice(2)
 // The baselines run on hypercore 9 as its users get it, with memory-pager (see child.ts).
 if (impl !== 'ours') createRequire(import.meta.url)('hypercore')
-const { coreDirectory } = await import('@corestore/bootstrap')
-const { createProtocolStream, engine } = await import('@corestore/engine')
+const { coreDirectory } = await import('@corestore/bootstrap/internal')
+const { createProtocolStream } = await import('@corestore/engine')
+const { engine } = await import('@corestore/engine/internal')
 const { discoveryKey } = await import('@corestore/keychain')
 const { bareCore, openStore } = await import('./impls.ts')
 

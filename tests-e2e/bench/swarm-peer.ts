@@ -29,7 +29,7 @@ const say = (message: object) => process.stdout.write(`${JSON.stringify(message)
 
 // Loaded first for legacy: the baselines run on hypercore 9 with memory-pager (see child.ts).
 const hyperswarm2 = impl === 'legacy' ? await import('../helpers/hyperswarm2.ts') : null
-const { engine } = await import('@corestore/engine')
+const { engine } = await import('@corestore/engine/internal')
 type Hypercore = import('@corestore/engine').CallbackHypercore
 
 interface Joiner {

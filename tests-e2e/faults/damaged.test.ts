@@ -4,9 +4,9 @@ import { chmod, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type TestContext, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { encodeName } from '@corestore/bootstrap'
+import { encodeName } from '@corestore/bootstrap/internal'
 import { Corestore, type Hypercore, isCorestoreError } from '@corestore/core'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { appendAll, opened, readAll, tmpDir, tmpDirOthersReach, withStore } from '@corestore/test-helpers'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))

@@ -3,14 +3,9 @@ import { type TestContext, test } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Corestore } from '@corestore/core'
-import {
-  createProtocolStream,
-  engine,
-  type Hypercore,
-  type ProtocolStream,
-  randomAccessMemory,
-} from '@corestore/engine'
-import { randomBytes } from '@corestore/keychain'
+import { createProtocolStream, type Hypercore, type ProtocolStream, randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
+import { randomBytes } from '@corestore/keychain/internal'
 import {
   appendAll,
   link,

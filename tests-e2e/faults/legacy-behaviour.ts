@@ -3,7 +3,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GetInput } from '@corestore/core'
-import { createProtocolStream, engine, type Hypercore } from '@corestore/engine'
+import { createProtocolStream, type Hypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { link, openFds, snapshot, tmpDir } from '@corestore/test-helpers'
 import { LegacyCorestore } from '../helpers/legacy.ts'
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import { Corestore, isCorestoreError } from '@corestore/core'
-import { engine, randomAccessMemory } from '@corestore/engine'
+import { randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { appendAll, link, tmpDir, until, withStore } from '@corestore/test-helpers'
 
 /** Handles and requests the process has beyond the ones it had at `before`. */

@@ -6,13 +6,8 @@ import { createInterface } from 'node:readline'
 import { type TestContext, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { Corestore } from '@corestore/core'
-import {
-  DEFAULT_UPLOAD_LIMITS,
-  engine,
-  outgoingBytes,
-  type ProtocolStream,
-  randomAccessMemory,
-} from '@corestore/engine'
+import { DEFAULT_UPLOAD_LIMITS, type ProtocolStream, randomAccessMemory } from '@corestore/engine'
+import { engine, outgoingBytes } from '@corestore/engine/internal'
 import { defer, opened, sampling, tmpDir, within, withStore } from '@corestore/test-helpers'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))

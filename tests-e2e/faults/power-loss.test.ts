@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { Corestore, type CorestoreOptions } from '@corestore/core'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { createSimulatedDisk } from '@corestore/test-helpers'
 import { seedFromEnv } from './fixtures/random.ts'
 import { brokenPromises, runScenario } from './power-loss/runner.ts'

@@ -33,8 +33,8 @@ declare global {
 const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => sharedWithin(promise, what, ms)
 
 const NODE_ONLY = [
-  /packages\/engine\/(dist|src)\/(node|noise|page-table-hook)\.[jt]s$/,
-  /packages\/bootstrap\/(dist|src)\/(node|file-budget|lock-native)\.[jt]s$/,
+  /packages\/engine\/(dist|src)\/(hypercore\/node|module-hooks\/[a-z-]+)\.[jt]s$/,
+  /packages\/bootstrap\/(dist|src)\/(node|descriptor-budget\/file-budget|lock-native)\.[jt]s$/,
   /fs-native-extensions|sodium-native|random-access-file\/index\.js/,
 ]
 
@@ -47,7 +47,7 @@ test('@corestore/core bundles for browsers with esbuild alone, and Node-only cod
     for (const pattern of NODE_ONLY) assert.doesNotMatch(input, pattern)
   }
   // The built packages (the "default" condition), each through its browser variant of "#node".
-  for (const variant of ['engine/dist/browser.js', 'bootstrap/dist/browser.js']) {
+  for (const variant of ['engine/dist/hypercore/browser.js', 'bootstrap/dist/browser.js']) {
     assert.ok(
       store.inputs.some((input) => input.endsWith(`packages/${variant}`)),
       `the bundle uses ${variant}`,

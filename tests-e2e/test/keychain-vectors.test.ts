@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { engine, randomAccessMemory } from '@corestore/engine'
+import { randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { deriveSecret, discoveryKey, Keychain } from '@corestore/keychain'
 import { withStore } from '@corestore/test-helpers'
 import { fixture, nameOf } from '../../packages/keychain/test/vectors.ts'

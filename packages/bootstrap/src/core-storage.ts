@@ -1,19 +1,15 @@
-import {
-  engine,
-  notFound,
-  type RandomAccessStorage,
-  type StorageCallback,
-  type StorageFactory,
-} from '@corestore/engine'
+import type { RandomAccessStorage, StorageCallback, StorageFactory } from '@corestore/engine'
+import { engine, notFound } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
-import { FailingFile, type FileOwner, noop, TrackedFile } from './core-file.js'
-import { deriveStoredName, readNameFile } from './disk.js'
-import type { Journal, JournalEntry } from './journal.js'
-import { coreDirectory } from './layout.js'
-import { encodeName } from './name-file.js'
-import { recoverFiles, syncCoreFiles } from './recovery.js'
-import { removeCoreFiles } from './remove.js'
+import { coreNotFound, corruptName } from './errors.js'
+import { FailingFile, type FileOwner, noop, TrackedFile } from './layout/core-file.js'
+import { deriveStoredName, readNameFile } from './layout/disk.js'
+import { encodeName } from './layout/name-file.js'
+import { coreDirectory } from './layout/paths.js'
+import { removeCoreFiles } from './layout/remove.js'
+import type { Journal, JournalEntry } from './power-loss/journal.js'
+import { recoverFiles, syncCoreFiles } from './power-loss/recovery.js'
 import type { Storage } from './storage.js'
 
 /** What the caller knows of a core before opening it, by how it was asked for. */
@@ -345,10 +341,10 @@ class CoreFiles implements FileOwner, CoreStorage {
         : this.#keychain.keyPair(stored)
       : null
     const publicKey = candidate ?? derived?.publicKey ?? null
-    if (!publicKey) throw CorestoreError.coreNotFound(dkHex)
+    if (!publicKey) throw coreNotFound(dkHex)
     if (!known && derived && !storedKey) {
       // Opened by discovery key with the key file lost: the name proves which key it was.
-      if (!discoveryKey(derived.publicKey).equals(identity.discoveryKey)) throw CorestoreError.coreNotFound(dkHex)
+      if (!discoveryKey(derived.publicKey).equals(identity.discoveryKey)) throw coreNotFound(dkHex)
     }
     this.#publicKey = publicKey
     this.#name = stored
@@ -369,7 +365,7 @@ class CoreFiles implements FileOwner, CoreStorage {
     if (file.name) return file.name
     const kept = entry?.name
     if (!kept) {
-      if (file.damaged) throw CorestoreError.corruptName(`${this.directory}/name`)
+      if (file.damaged) throw corruptName(`${this.directory}/name`)
       return null
     }
     await this.#read('name', (f) => engine.write(f, 0, encodeName(kept)))

@@ -1,11 +1,7 @@
-export { type CoreIdentity, type CoreState, type CoreStorage, coreKeyOptions, coreStorage } from './core-storage.js'
-export { hasStoredCore, readDerivedName } from './disk.js'
-export { JOURNAL_FILE, Journal, type JournalEntry } from './journal.js'
-export { coreDirectory, corePath, MASTER_KEY_FILE } from './layout.js'
-export { LOCK_FILE, lockStore, type StoreLock } from './lock.js'
+// @corestore/bootstrap's user API: a store's storage, master key and stored cores. What the other
+// corestore packages share besides is in internal.ts (`@corestore/bootstrap/internal`), outside semver.
+export { type CoreIdentity, type CoreState, type CoreStorage, coreStorage } from './core-storage.js'
+export { MASTER_KEY_FILE } from './layout/paths.js'
+export { readStoredSize, type StoredCore, type StoredCoresOptions, storedCores } from './layout/stored-cores.js'
 export { loadMasterKey, readMasterKey } from './master-key.js'
-export { decodeName, encodeName } from './name-file.js'
-export { openReadOnly, type ReadOnlyFile, readWhole } from './read-only.js'
-export { openJournal, removeStoredCore } from './remove.js'
 export { openStorage, type Storage, type StorageInput, type StorageOptions } from './storage.js'
-export { readStoredSize, type StoredCore, type StoredCoresOptions, storedCores } from './stored-cores.js'

@@ -1,5 +1,6 @@
 import { CorestoreError } from '@corestore/errors'
 import { closeSync, constants, join, open, tryLock } from '#node'
+import { storeLocked } from './errors.js'
 import { makeDirectory, type Storage } from './storage.js'
 
 /** The file whose lock marks a directory store as open. corestore 5 ignores it. */
@@ -46,7 +47,7 @@ export async function lockStore(storage: Storage): Promise<StoreLock | null> {
     if (!locked) closeSync(fd)
   }
   if (!locked) {
-    throw CorestoreError.storeLocked(storage.directory)
+    throw storeLocked(storage.directory)
   }
   const lock: StoreLock = {
     release: async () => {

@@ -1,10 +1,11 @@
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { Keychain, MASTER_KEY_LENGTH } from '@corestore/keychain'
 import { constants, fs, join, randomBytes as nodeRandomBytes, syncDirectory } from '#node'
-import { ifExists } from './disk.js'
-import { MASTER_KEY_FILE } from './layout.js'
-import { readWhole } from './read-only.js'
+import { corruptMasterKey } from './errors.js'
+import { ifExists } from './layout/disk.js'
+import { MASTER_KEY_FILE } from './layout/paths.js'
+import { readWhole } from './layout/read-only.js'
 import { makeDirectory, type Storage } from './storage.js'
 
 /**
@@ -79,7 +80,7 @@ function readIfExists(file: string): Promise<Buffer | null> {
 }
 
 function checked(key: Buffer, file: string): Buffer {
-  if (key.length !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(file, key.length)
+  if (key.length !== MASTER_KEY_LENGTH) throw corruptMasterKey(file, key.length)
   return key
 }
 
@@ -104,10 +105,10 @@ async function loadFromStorage(storage: Storage): Promise<Buffer> {
     // A storage function cannot tell "absent" from "empty" (random-access-memory reports 0 for both),
     // so an empty file is treated as absent; any other wrong size is damage and is left alone.
     if (size === null || size === 0) return await create()
-    if (size !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, size)
+    if (size !== MASTER_KEY_LENGTH) throw corruptMasterKey(MASTER_KEY_FILE, size)
     // The storage said 32 bytes: a read that cannot get them is a failure, never a reason to write.
     const key = await step(engine.call<Buffer>((cb) => file.read(0, MASTER_KEY_LENGTH, cb)))
-    if (key?.length !== MASTER_KEY_LENGTH) throw CorestoreError.corruptMasterKey(MASTER_KEY_FILE, key?.length ?? 0)
+    if (key?.length !== MASTER_KEY_LENGTH) throw corruptMasterKey(MASTER_KEY_FILE, key?.length ?? 0)
     // 32 zero bytes are a creation a power cut interrupted (its size reached the disk, its bytes did
     // not): no key was ever made from them, and a key of zeros would be anybody's.
     if (isZero(key)) return await create()

@@ -3,7 +3,7 @@ import { close, closeSync, constants, promises as fs, fsync, open } from 'node:f
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { randomAccessFile, type StorageCallback } from '@corestore/engine'
-import { defaultMaxOpenFiles, FileBudget, syncRandomAccessFile } from './file-budget.js'
+import { defaultMaxOpenFiles, FileBudget, syncRandomAccessFile } from './descriptor-budget/file-budget.js'
 import type { StorageBase } from './storage.js'
 
 // Node: `#node` resolves here. Everything a directory store needs from the platform (files, paths,

@@ -1,10 +1,13 @@
-import { engine, type RandomAccessStorage, type StorageFactory } from '@corestore/engine'
-import { CorestoreError, describe } from '@corestore/errors'
+import type { RandomAccessStorage, StorageFactory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
+import { CorestoreError } from '@corestore/errors'
+import { describe } from '@corestore/errors/internal'
 import { directoryStorage, fs } from '#node'
-import type { FileBudget } from './file-budget.js'
-import type { Journal } from './journal.js'
-import { MASTER_KEY_FILE } from './layout.js'
-import { checkMaxOpenFiles } from './max-open-files.js'
+import type { FileBudget } from './descriptor-budget/file-budget.js'
+import { checkMaxOpenFiles } from './descriptor-budget/max-open-files.js'
+import { invalidStorage } from './errors.js'
+import { MASTER_KEY_FILE } from './layout/paths.js'
+import type { Journal } from './power-loss/journal.js'
 
 /** What `new Corestore(storage)` accepts: a directory path, or a function from a file path to a storage. */
 export type StorageInput = string | StorageFactory
@@ -79,7 +82,7 @@ export function openStorage(storage: unknown, opts?: StorageOptions | null): Sto
       syncDirectories: async () => {},
     }
   }
-  throw CorestoreError.invalidStorage(describe(storage))
+  throw invalidStorage(describe(storage))
 }
 
 function durableOf(opts: unknown): boolean {

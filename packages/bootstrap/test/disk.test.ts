@@ -2,11 +2,13 @@ import assert from 'node:assert/strict'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { corePath, hasStoredCore, openStorage } from '@corestore/bootstrap'
-import { createMemoryStorage, engine } from '@corestore/engine'
+import { openStorage } from '@corestore/bootstrap'
+import { corePath, hasStoredCore } from '@corestore/bootstrap/internal'
+import { createMemoryStorage } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { isCorestoreError } from '@corestore/errors'
 import { snapshot, tmpDir } from '@corestore/test-helpers'
-import { readStoredKey, storedDiscoveryKeys } from '../src/disk.ts'
+import { readStoredKey, storedDiscoveryKeys } from '../src/layout/disk.ts'
 
 async function storeKey(dir: string, dk: Buffer, key: Buffer): Promise<void> {
   const path = join(dir, corePath(dk.toString('hex'), 'key'))

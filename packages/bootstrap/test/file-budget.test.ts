@@ -3,9 +3,9 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { openStorage } from '@corestore/bootstrap'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { openBelow, tmpDir } from '@corestore/test-helpers'
-import { checkMaxOpenFiles, defaultMaxOpenFiles, FileBudget } from '../src/file-budget.ts'
+import { checkMaxOpenFiles, defaultMaxOpenFiles, FileBudget } from '../src/descriptor-budget/file-budget.ts'
 
 test('files written and read all at once never hold more descriptors than the budget', async (t) => {
   const dir = await tmpDir(t)

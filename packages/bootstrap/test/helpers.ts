@@ -1,5 +1,7 @@
-import { type CoreIdentity, coreKeyOptions, coreStorage, openStorage, type Storage } from '@corestore/bootstrap'
-import { createHypercore, engine, type Hypercore } from '@corestore/engine'
+import { type CoreIdentity, coreStorage, openStorage, type Storage } from '@corestore/bootstrap'
+import { coreKeyOptions } from '@corestore/bootstrap/internal'
+import { createHypercore, type Hypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
 
 /** What a store knows of a core derived from `name`. */

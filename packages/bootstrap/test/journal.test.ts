@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { JOURNAL_FILE, Journal, type JournalEntry, openStorage, type Storage } from '@corestore/bootstrap'
-import { createMemoryStorage, engine, type RandomAccessStorage, type StorageCallback } from '@corestore/engine'
-import { randomBytes } from '@corestore/keychain'
+import { openStorage, type Storage } from '@corestore/bootstrap'
+import { JOURNAL_FILE, Journal, type JournalEntry } from '@corestore/bootstrap/internal'
+import { createMemoryStorage, type RandomAccessStorage, type StorageCallback } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
+import { randomBytes } from '@corestore/keychain/internal'
 
 /** An in-memory storage whose files can be synced, counting the syncs. */
 function syncable(): { storage: Storage; syncs: () => number; file: (path: string) => RandomAccessStorage } {

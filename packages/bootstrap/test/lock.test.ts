@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { lockStore, openStorage } from '@corestore/bootstrap'
+import { openStorage } from '@corestore/bootstrap'
+import { lockStore } from '@corestore/bootstrap/internal'
 import { createMemoryStorage } from '@corestore/engine'
 import { isCorestoreError } from '@corestore/errors'
 import { tmpDir } from '@corestore/test-helpers'
@@ -23,7 +24,8 @@ test('a second lock on one directory in the same process is STORE_LOCKED until t
 test('a lock held by another process refuses us, and a killed holder leaves no stale lock', async (t) => {
   const dir = await tmpDir(t)
   const script = `
-    import { lockStore, openStorage } from '@corestore/bootstrap'
+    import { openStorage } from '@corestore/bootstrap'
+import { lockStore } from '@corestore/bootstrap/internal'
     await lockStore(openStorage(${JSON.stringify(dir)}))
     console.log('locked')
     setInterval(() => {}, 1000)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { decodeName, encodeName } from '@corestore/bootstrap'
+import { decodeName, encodeName } from '@corestore/bootstrap/internal'
 
 test("a name file is the name prefixed by its varint length, byte for byte corestore 5.8.2's", () => {
   // Read off a corestore 5.8.2 store: the default core's `name` file.

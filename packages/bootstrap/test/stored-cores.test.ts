@@ -2,20 +2,14 @@ import assert from 'node:assert/strict'
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import {
-  corePath,
-  openStorage,
-  readMasterKey,
-  readStoredSize,
-  removeStoredCore,
-  type StoredCore,
-  storedCores,
-} from '@corestore/bootstrap'
-import { createMemoryStorage, engine } from '@corestore/engine'
+import { openStorage, readMasterKey, readStoredSize, type StoredCore, storedCores } from '@corestore/bootstrap'
+import { corePath, removeStoredCore } from '@corestore/bootstrap/internal'
+import { createMemoryStorage } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { isCorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { snapshot, tmpDir } from '@corestore/test-helpers'
-import { readStoredName } from '../src/disk.ts'
+import { readStoredName } from '../src/layout/disk.ts'
 import { createCore, derivedIdentity } from './helpers.ts'
 
 const keychain = new Keychain(Keychain.generateMasterKey())

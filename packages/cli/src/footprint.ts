@@ -1,16 +1,15 @@
 import { rmdir, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { MASTER_KEY_FILE, openStorage } from '@corestore/bootstrap'
 import {
   coreDirectory,
   JOURNAL_FILE,
   LOCK_FILE,
   lockStore,
-  MASTER_KEY_FILE,
   openJournal,
-  openStorage,
   removeStoredCore,
   type StoreLock,
-} from '@corestore/bootstrap'
+} from '@corestore/bootstrap/internal'
 import { isCorestoreError } from '@corestore/errors'
 import { exists } from './directory.js'
 

@@ -1,6 +1,6 @@
 import { openStorage, readMasterKey } from '@corestore/bootstrap'
 import { Corestore, type StoredCore } from '@corestore/core'
-import { parseKey } from '@corestore/keychain'
+import { parseKey } from '@corestore/keychain/internal'
 import { ArgumentError, UsageError } from './command.js'
 import { checkDirectory } from './directory.js'
 

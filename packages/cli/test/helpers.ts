@@ -4,7 +4,7 @@ import { chmod, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Corestore, type Hypercore } from '@corestore/core'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { Keychain } from '@corestore/keychain'
 import { type Hooks, withStore } from '@corestore/test-helpers'
 

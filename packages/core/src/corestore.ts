@@ -1,11 +1,13 @@
 import { openStorage, type StorageInput, type StoredCore } from '@corestore/bootstrap'
 import type { CoreCache } from '@corestore/cache'
-import { type Callback, engine, type Hypercore, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
+import type { Callback, Hypercore, ProtocolStream, ReplicationOptions } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
-import { parseKey } from '@corestore/keychain'
+import { parseKey } from '@corestore/keychain/internal'
 import { Lifecycle } from '@corestore/lifecycle'
-import { childName, defaultOptions, Holdings, listedNamespace, rootName, viewNameOf } from '@corestore/namespace'
-import { parseReplicateArguments } from '@corestore/replicator'
+import { childName, Holdings, viewNameOf } from '@corestore/namespace'
+import { defaultOptions, listedNamespace, rootName } from '@corestore/namespace/internal'
+import { parseReplicateArguments } from '@corestore/replicator/internal'
 import { EventEmitter } from 'events'
 import {
   type CorestoreOptions,

@@ -12,7 +12,7 @@ export type {
   UpdateOptions,
   ValueEncoding,
 } from '@corestore/engine'
-export { createMemoryStorage, engine, randomAccessMemory } from '@corestore/engine'
+export { createMemoryStorage, randomAccessMemory } from '@corestore/engine'
 export { CorestoreError, type ErrorCode, isCorestoreError } from '@corestore/errors'
 export type { CorestoreOptions, GetInput, GetOptions, KeyInput } from './options.js'
 export type { CorestoreInner, StoreStats } from './shared-store.js'

@@ -1,12 +1,10 @@
 import { type CoreCache, cacheFromOptions } from '@corestore/cache'
-import {
-  checkHypercoreOptions,
-  type Hypercore,
-  type HypercoreCacheOption,
-  type HypercoreOptions,
-} from '@corestore/engine'
-import { CorestoreError, describe } from '@corestore/errors'
-import { assertMasterKey, checkName, findKey, type KeyInput, parseKey, randomBytes } from '@corestore/keychain'
+import type { Hypercore, HypercoreCacheOption, HypercoreOptions } from '@corestore/engine'
+import { checkHypercoreOptions } from '@corestore/engine/internal'
+import { CorestoreError } from '@corestore/errors'
+import { describe } from '@corestore/errors/internal'
+import type { KeyInput } from '@corestore/keychain'
+import { assertMasterKey, checkName, findKey, parseKey, randomBytes } from '@corestore/keychain/internal'
 
 export type { KeyInput }
 

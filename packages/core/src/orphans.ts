@@ -1,4 +1,5 @@
-import { engine, type Hypercore } from '@corestore/engine'
+import type { Hypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 
 /**
  * Cores whose last holder was a view the program dropped (never closed): kept only as long as the

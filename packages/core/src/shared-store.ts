@@ -1,34 +1,30 @@
 import {
   type CoreIdentity,
-  coreKeyOptions,
   coreStorage,
-  hasStoredCore,
   loadMasterKey,
+  type Storage,
+  type StoredCore,
+  type StoredCoresOptions,
+  storedCores,
+} from '@corestore/bootstrap'
+import {
+  coreKeyOptions,
+  coreNotFound,
+  hasStoredCore,
   lockStore,
   openJournal,
   readDerivedName,
   removeStoredCore,
-  type Storage,
-  type StoredCore,
-  type StoredCoresOptions,
   type StoreLock,
-  storedCores,
-} from '@corestore/bootstrap'
+} from '@corestore/bootstrap/internal'
 import type { CoreCache } from '@corestore/cache'
-import {
-  createHypercore,
-  engine,
-  type Hypercore,
-  type HypercoreOptions,
-  lazyNoiseKeyPair,
-  perCoreCache,
-  type ReplicationOptions,
-  streamOptions,
-} from '@corestore/engine'
+import { createHypercore, type Hypercore, type HypercoreOptions, type ReplicationOptions } from '@corestore/engine'
+import { engine, lazyNoiseKeyPair, perCoreCache, streamOptions } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
 import { Lifecycle } from '@corestore/lifecycle'
-import { createInner, type Holdings, type CorestoreInner as InnerOf } from '@corestore/namespace'
+import type { Holdings, CorestoreInner as InnerOf } from '@corestore/namespace'
+import { createInner } from '@corestore/namespace/internal'
 import { Replicator } from '@corestore/replicator'
 import { Identities } from './identity.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
@@ -183,8 +179,7 @@ export class SharedStore {
   openCore(id: string, identity: CoreIdentity, options: GetOptions): Hypercore {
     const cached = this.#live(id)
     if (cached) return cached
-    if (this.#purging.has(id))
-      throw CorestoreError.coreInUse(id, 'is being purged; get it again once purge() has finished')
+    if (this.#purging.has(id)) throw coreInUse(id, 'is being purged; get it again once purge() has finished')
     // A core still closing is handed out again as a new one, which opens its files once they are shut.
     const storage = coreStorage(this.storage, this.keychain, identity, this.#closing.get(id))
     // Options were checked when they came in; whatever hypercore throws here is its own failure,
@@ -305,12 +300,11 @@ export class SharedStore {
     const known = this.cache.has(key.toString('hex')) || (await hasStoredCore(this.storage, key))
     const dk = known ? key : discoveryKey(key)
     const id = dk.toString('hex')
-    if (this.cache.refs(id) > 0) throw CorestoreError.coreInUse(id, 'is held by a view: close it (or the store) first')
-    if (this.#purging.has(id)) throw CorestoreError.coreInUse(id, 'is being purged already')
+    if (this.cache.refs(id) > 0) throw coreInUse(id, 'is held by a view: close it (or the store) first')
+    if (this.#purging.has(id)) throw coreInUse(id, 'is being purged already')
     this.#purging.add(id)
     try {
-      if (!known && !this.cache.has(id) && !(await hasStoredCore(this.storage, dk)))
-        throw CorestoreError.coreNotFound(id)
+      if (!known && !this.cache.has(id) && !(await hasStoredCore(this.storage, dk))) throw coreNotFound(id)
       const passive = this.cache.get(id) ?? this.#orphans.take(id)
       if (passive) {
         // Out of the cache first, so that no get() hands out the core while it closes.
@@ -411,4 +405,9 @@ function keysMatch(core: Hypercore, request: CoreRequest): boolean {
   if (request.kind === 'discoveryKey')
     return core.discoveryKey === null || core.discoveryKey.equals(request.discoveryKey)
   return true
+}
+
+/** A core that cannot be purged or opened right now: `why` completes "core <id> (discovery key) …". */
+function coreInUse(discoveryKey: string, why: string): CorestoreError {
+  return new CorestoreError('CORE_IN_USE', `core ${discoveryKey} (discovery key) ${why}`)
 }

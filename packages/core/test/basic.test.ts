@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import { engine, randomAccessMemory } from '@corestore/engine'
-import { Keychain, randomBytes } from '@corestore/keychain'
+import { randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
+import { Keychain } from '@corestore/keychain'
+import { randomBytes } from '@corestore/keychain/internal'
 import { appendAll, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 import { diskStore, memoryStore } from './helpers.ts'
 

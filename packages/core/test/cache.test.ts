@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import { test } from 'node:test'
 import type { CacheEntry, CoreCache, Hypercore } from '@corestore/core'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { memoryStore } from './helpers.ts'
 
 test('cores a view releases become passive and are closed once more than cacheSize are passive', async (t) => {

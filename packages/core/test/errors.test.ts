@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore, type CorestoreOptions, isCorestoreError } from '@corestore/core'
-import { createProtocolStream, engine, randomAccessMemory } from '@corestore/engine'
+import { createProtocolStream, randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { appendAll, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 import { memoryStore } from './helpers.ts'
 

@@ -4,10 +4,12 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { lockStore, openStorage } from '@corestore/bootstrap'
+import { openStorage } from '@corestore/bootstrap'
+import { lockStore } from '@corestore/bootstrap/internal'
 import { TwoTierCache } from '@corestore/cache'
 import { Corestore, isCorestoreError } from '@corestore/core'
-import { createMemoryStorage, engine, type Hypercore } from '@corestore/engine'
+import { createMemoryStorage, type Hypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { defer, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 
 const closedError = (err: unknown) => isCorestoreError(err) && err.code === 'STORE_CLOSED'
@@ -133,9 +135,11 @@ test('a store dropped without close() prints no warning and lets go of its lock 
   const dir = await tmpDir(t)
   const core = fileURLToPath(new URL('../src/index.ts', import.meta.url))
   const bootstrap = fileURLToPath(new URL('../../bootstrap/src/index.ts', import.meta.url))
+  const internal = fileURLToPath(new URL('../../bootstrap/src/internal.ts', import.meta.url))
   const script = `
     const { Corestore } = await import(${JSON.stringify(core)})
-    const { lockStore, openStorage } = await import(${JSON.stringify(bootstrap)})
+    const { openStorage } = await import(${JSON.stringify(bootstrap)})
+    const { lockStore } = await import(${JSON.stringify(internal)})
     const dir = ${JSON.stringify(dir)}
     await (async () => { const store = new Corestore(dir); await store.ready() })()
     let lock = null

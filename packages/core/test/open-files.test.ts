@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { openBelow, tmpDir } from '@corestore/test-helpers'
 import { diskStore } from './helpers.ts'
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import Corestore from '@corestore/core'
-import { engine, randomAccessMemory as ram } from '@corestore/engine'
+import { randomAccessMemory as ram } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { appendAll, link, opened, readAll, tmpDir, withStore } from '@corestore/test-helpers'
 
 test('README: a store from random-access-memory is ready to use', async () => {

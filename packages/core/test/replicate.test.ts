@@ -2,14 +2,9 @@ import assert from 'node:assert/strict'
 import { Transform } from 'node:stream'
 import { type TestContext, test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import {
-  createProtocolStream,
-  engine,
-  type Hypercore,
-  type ProtocolStream,
-  randomAccessMemory,
-} from '@corestore/engine'
-import { randomBytes } from '@corestore/keychain'
+import { createProtocolStream, type Hypercore, type ProtocolStream, randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
+import { randomBytes } from '@corestore/keychain/internal'
 import {
   appendAll,
   closedEvent,

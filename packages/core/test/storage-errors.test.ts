@@ -5,12 +5,12 @@ import { test } from 'node:test'
 import { Corestore, isCorestoreError } from '@corestore/core'
 import {
   createMemoryStorage,
-  engine,
   type MemoryStorage,
   type RandomAccessStorage,
   RandomAccessStorageClass,
   type StorageFactory,
 } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { opened, refuseHardLinks, snapshot, tmpDir, withStore } from '@corestore/test-helpers'
 
 /** The error a user sees when the storage fails: STORAGE_ERROR naming `path`, the failure as `cause`. */

@@ -1,3 +1,27 @@
+// @corestore/engine's user API: hypercore 9, hypercore-protocol 8 and random-access-storage, typed,
+// with promises. What the other corestore packages share besides is in internal.ts
+// (`@corestore/engine/internal`), outside semver.
+
+export {
+  bareHypercore,
+  createHypercore,
+  createProtocolStream,
+  HypercoreProtocol,
+  isProtocolStream,
+  RandomAccessStorageClass,
+  randomAccessFile,
+  randomAccessMemory,
+} from './hypercore/load.js'
+export { createMemoryStorage, type MemoryStorage } from './hypercore/memory-storage.js'
+export type { HypercoreCacheOption } from './hypercore/options.js'
+export { withPromises } from './hypercore/promise-core.js'
+export type {
+  RandomAccessStorage,
+  StorageCallback,
+  StorageFactory,
+  StorageHandlers,
+  StorageRequest,
+} from './hypercore/storage-types.js'
 export type {
   Callback,
   CallbackHypercore,
@@ -15,58 +39,6 @@ export type {
   RequestMessage,
   UpdateOptions,
   ValueEncoding,
-} from './hypercore-types.js'
-export {
-  bareHypercore,
-  createHypercore,
-  createProtocolStream,
-  HypercoreProtocol,
-  isProtocolStream,
-  lazyNoiseKeyPair,
-  type NoiseKeyPair,
-  RandomAccessStorageClass,
-  randomAccessFile,
-  randomAccessMemory,
-} from './load.js'
-export { createMemoryStorage, type MemoryStorage, notFound } from './memory.js'
-export {
-  checkHypercoreOptions,
-  checkProtocolOptions,
-  type HypercoreCacheOption,
-  perCoreCache,
-  streamOptions,
-} from './options.js'
-export * as engine from './promise.js'
-export { withPromises } from './promise-core.js'
-export {
-  type CoreFileName,
-  type Recovery,
-  type RecoveryFiles,
-  type RecoveryOptions,
-  recoverCore,
-} from './recover.js'
-export { remoteAnswer } from './remote-answer.js'
-export type {
-  RandomAccessStorage,
-  StorageCallback,
-  StorageFactory,
-  StorageHandlers,
-  StorageRequest,
-} from './storage-types.js'
-export {
-  BITFIELD_PAGE_SIZE,
-  HEADER_SIZE,
-  type HypercoreFiles,
-  hypercoreHeader,
-  lengthFromBitfield,
-  type StoredSize,
-  storedSize,
-} from './stored-size.js'
-export {
-  DEFAULT_UPLOAD_LIMITS,
-  limitUploads,
-  outgoingBytes,
-  type UploadLimits,
-  uploadBacklog,
-  uploadBacklogBelow,
-} from './upload-limit.js'
+} from './hypercore/types.js'
+export type { StoredSize } from './hypercore-files/stored-size.js'
+export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './wire/upload-limit.js'

@@ -4,13 +4,10 @@ import {
   createHypercore,
   createMemoryStorage,
   createProtocolStream,
-  engine,
-  type HypercoreFiles,
   isProtocolStream,
-  lengthFromBitfield,
   randomAccessMemory,
-  storedSize,
 } from '@corestore/engine'
+import { engine, type HypercoreFiles, lengthFromBitfield, storedSize } from '@corestore/engine/internal'
 
 test('a hypercore made through the engine appends and reads back with promises', async () => {
   const core = createHypercore(randomAccessMemory, null)

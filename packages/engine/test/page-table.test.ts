@@ -195,7 +195,8 @@ test('an empty page table holds no page-sized slot array', () => {
 })
 
 test('hypercores made through the engine use the page table; memory-pager elsewhere stays itself', async () => {
-  const { createHypercore, engine, randomAccessMemory } = await import('@corestore/engine')
+  const { createHypercore, randomAccessMemory } = await import('@corestore/engine')
+  const { engine } = await import('@corestore/engine/internal')
   const core = createHypercore(randomAccessMemory, null) as unknown as {
     _reserved: { pages: unknown }
     bitfield: { pages: unknown }

@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import {
-  type CallbackHypercore,
-  createHypercore,
-  createMemoryStorage,
-  engine,
-  type MemoryStorage,
-  type RecoveryFiles,
-  recoverCore,
-} from '@corestore/engine'
+import { type CallbackHypercore, createHypercore, createMemoryStorage, type MemoryStorage } from '@corestore/engine'
+import { engine, type RecoveryFiles, recoverCore } from '@corestore/engine/internal'
 
 // Damage a core's files the ways a power cut can, then check what recovery makes of them: the core
 // opens, its length is one the writer signed, every block below it reads back as appended.

@@ -1,20 +1,16 @@
+import { CorestoreError } from '@corestore/errors'
+
 export type KeychainErrorCode = 'INVALID_MASTER_KEY' | 'INVALID_NAME' | 'INVALID_KEY'
 
 /**
- * The keychain's errors: the same shape, name and codes as `@corestore/errors`' `CorestoreError`
- * (and its brand, so `isCorestoreError` recognises them), built here because the keychain is
- * installed alone and depends on no other corestore package.
+ * The keychain's errors: a `CorestoreError` (of `@corestore/errors`, the keychain's one dependency
+ * among the corestore packages) with one of the three codes bad keys and names give, and the
+ * argument at fault (`masterKey`, `name`, `opts.key`…).
  */
-export class KeychainError extends Error {
-  readonly code: KeychainErrorCode
-  /** The argument at fault (`masterKey`, `name`, `opts.key`…). */
-  readonly argument: string | undefined
+export class KeychainError extends CorestoreError<KeychainErrorCode> {
+  declare readonly argument: string
 
   constructor(code: KeychainErrorCode, argument: string, message: string) {
-    super(`${argument} ${message}`)
-    this.name = 'CorestoreError'
-    this.code = code
-    this.argument = argument
-    Object.defineProperty(this, Symbol.for('@corestore/error'), { value: true })
+    super(code, `${argument} ${message}`, { argument })
   }
 }

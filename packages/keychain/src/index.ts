@@ -1,7 +1,7 @@
+// @corestore/keychain's user API: corestore 5's key derivations. What the other corestore packages
+// share besides (key and name parsing) is in internal.ts (`@corestore/keychain/internal`), outside semver.
 export {
-  assertMasterKey,
   CORESTORE_NAMESPACE,
-  checkName,
   deriveSecret,
   deriveSeed,
   discoveryKey,
@@ -10,12 +10,9 @@ export {
   keyPairFromSeed,
   MASTER_KEY_LENGTH,
   type Name,
-  namespacePrefix,
-  nameToBytes,
   PUBLIC_KEY_LENGTH,
-  randomBytes,
   SECRET_KEY_LENGTH,
 } from './derive.js'
 export { KeychainError, type KeychainErrorCode } from './errors.js'
 export { Keychain } from './keychain.js'
-export { findKey, type KeyInput, parseKey } from './keys.js'
+export type { KeyInput } from './keys.js'

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import {
-  deriveSeed,
-  discoveryKey,
-  findKey,
-  fingerprint,
-  Keychain,
-  KeychainError,
-  keyPairFromSeed,
-  parseKey,
-} from '@corestore/keychain'
+import { deriveSeed, discoveryKey, fingerprint, Keychain, KeychainError, keyPairFromSeed } from '@corestore/keychain'
+import { findKey, parseKey } from '@corestore/keychain/internal'
 import { fixture, masterKey, nameOf } from './vectors.ts'
 
 for (const v of fixture.vectors) {
@@ -107,13 +99,14 @@ test('a fingerprint is the first 8 bytes of BLAKE2b-256 of the master key, and s
   )
 })
 
-test('a keychain error is one of the family: isCorestoreError knows it, and it names its argument', async () => {
-  const { isCorestoreError } = await import('@corestore/errors')
+test('a keychain error is a CorestoreError: isCorestoreError and instanceof know it, and it names its argument', async () => {
+  const { CorestoreError, isCorestoreError } = await import('@corestore/errors')
   try {
     new Keychain(Buffer.alloc(3))
     assert.fail('expected INVALID_MASTER_KEY')
   } catch (err) {
     assert.ok(isCorestoreError(err))
+    assert.ok(err instanceof CorestoreError)
     assert.equal(err.name, 'CorestoreError')
     assert.equal(err.code, 'INVALID_MASTER_KEY')
     assert.equal(err.argument, 'masterKey')

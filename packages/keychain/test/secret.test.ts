@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { deriveSecret, deriveSeed, Keychain, KeychainError, namespacePrefix } from '@corestore/keychain'
+import { deriveSecret, deriveSeed, Keychain, KeychainError } from '@corestore/keychain'
+import { namespacePrefix } from '@corestore/keychain/internal'
 import { fixture, masterKey, nameOf } from './vectors.ts'
 
 for (const v of fixture.secrets) {

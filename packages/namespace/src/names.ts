@@ -1,5 +1,6 @@
-import { CorestoreError, describe } from '@corestore/errors'
-import { checkName, randomBytes } from '@corestore/keychain'
+import { CorestoreError } from '@corestore/errors'
+import { describe } from '@corestore/errors/internal'
+import { checkName, randomBytes } from '@corestore/keychain/internal'
 
 /** The root view's name: the root's `default()` core derives from `default`. */
 export const ROOT_NAME = 'default'
@@ -98,6 +99,11 @@ export function isInNamespace(name: Uint8Array, namespace: string): boolean {
  */
 export function viewNameOf(name: Uint8Array): string {
   const text = nameText(name)
-  if (text === null) throw CorestoreError.notANamespaceDefault(name)
+  if (text === null) {
+    throw new CorestoreError(
+      'NOT_A_NAMESPACE_DEFAULT',
+      `the core's name (${Buffer.from(name).toString('hex')}) is not text: it comes from get() with no name, not from a namespace's default()`,
+    )
+  }
   return text
 }

@@ -2,16 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { TwoTierCache } from '@corestore/cache'
 import { isCorestoreError } from '@corestore/errors'
-import {
-  childName,
-  Holdings,
-  isInNamespace,
-  listedNamespace,
-  nameText,
-  ROOT_NAME,
-  rootName,
-  viewNameOf,
-} from '@corestore/namespace'
+import { childName, Holdings, ROOT_NAME, viewNameOf } from '@corestore/namespace'
+import { isInNamespace, listedNamespace, nameText, rootName } from '@corestore/namespace/internal'
 
 test('a namespace under the root is named by its own name, nested ones join with a colon', () => {
   assert.equal(childName(null, 'a'), 'a')

@@ -2,7 +2,8 @@
 // DHT look-up, connection, replication handshake and one block, on a loopback testnet.
 // Run: pnpm bench:network [runs]   (default 10; prints every run and the median)
 import { Corestore } from '@corestore/core'
-import { engine, randomAccessMemory } from '@corestore/engine'
+import { randomAccessMemory } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { Networker } from '@corestore/networker'
 import { LOOPBACK, startTestnet } from '../test/helpers.ts'
 

@@ -1,5 +1,6 @@
-import { CorestoreError, describe } from '@corestore/errors'
-import { parseKey } from '@corestore/keychain'
+import { CorestoreError } from '@corestore/errors'
+import { checkOption, describe, OPTION_CHECKS, type OptionCheck } from '@corestore/errors/internal'
+import { parseKey } from '@corestore/keychain/internal'
 import { type Hyperswarm, type HyperswarmOptions, isSwarm, type KeyPair } from './hyperswarm.js'
 
 export interface NetworkerOptions extends HyperswarmOptions {
@@ -14,18 +15,14 @@ export interface JoinOptions {
   lookup?: boolean
 }
 
-type Check = readonly [test: (value: unknown) => boolean, expected: string]
-
-const count: Check = [(v) => typeof v === 'number' && v >= 0, 'a non-negative number']
-const flag: Check = [(v) => typeof v === 'boolean', 'a boolean']
-const object: Check = [(v) => typeof v === 'object' && v !== null, 'an object']
+const { number: count, boolean: flag, object } = OPTION_CHECKS
 const bytes =
   (n: number): ((v: unknown) => boolean) =>
   (v) =>
     v instanceof Uint8Array && v.byteLength === n
 
 /** Every option a networker passes to hyperswarm 4 (or to the DHT node it makes), with its type check. */
-const SWARM_OPTIONS: Record<keyof HyperswarmOptions, Check> = {
+const SWARM_OPTIONS: Record<keyof HyperswarmOptions, OptionCheck> = {
   bootstrap: [isBootstrapList, "an array of { host, port } objects or 'host:port' strings"],
   keyPair: [
     (v) => object[0](v) && bytes(32)((v as KeyPair).publicKey) && bytes(64)((v as KeyPair).secretKey),
@@ -119,8 +116,7 @@ export function parseNetworkerOptions(opts: unknown): { swarm: Hyperswarm | null
     if (swarm) {
       throw CorestoreError.invalidOption(`opts.${name}`, 'left out when opts.swarm is given (set it on that swarm)')
     }
-    const [test, expected] = check
-    if (!test(value)) throw CorestoreError.invalidOption(`opts.${name}`, `${expected}, not ${describe(value)}`)
+    checkOption(value, `opts.${name}`, check)
   }
   if (swarmOptions.host !== undefined && swarmOptions.dht !== undefined) {
     throw CorestoreError.invalidOption('opts.host', 'left out when opts.dht is given (bind that node yourself)')

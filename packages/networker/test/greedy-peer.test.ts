@@ -2,13 +2,8 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { test } from 'node:test'
 import { Corestore } from '@corestore/core'
-import {
-  createProtocolStream,
-  DEFAULT_UPLOAD_LIMITS,
-  engine,
-  outgoingBytes,
-  randomAccessMemory,
-} from '@corestore/engine'
+import { createProtocolStream, DEFAULT_UPLOAD_LIMITS, randomAccessMemory } from '@corestore/engine'
+import { engine, outgoingBytes } from '@corestore/engine/internal'
 import type { Hyperswarm, HyperswarmOptions, SwarmConnection } from '@corestore/networker'
 import { sampling, until, within } from '@corestore/test-helpers'
 import { Cluster, LOOPBACK } from './helpers.ts'

@@ -1,4 +1,5 @@
-import { checkProtocolOptions, type ProtocolStream, type ReplicationOptions } from '@corestore/engine'
+import type { ProtocolStream, ReplicationOptions } from '@corestore/engine'
+import { checkProtocolOptions } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 
 /**

@@ -1,13 +1,11 @@
 import {
   createProtocolStream,
   type Hypercore,
-  limitUploads,
   type ProtocolStream,
   type ReplicationOptions,
-  remoteAnswer,
   type UploadLimits,
-  uploadBacklogBelow,
 } from '@corestore/engine'
+import { limitUploads, remoteAnswer, uploadBacklogBelow } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { LookupQueue } from './lookup-queue.js'
 

@@ -3,14 +3,14 @@ import { test } from 'node:test'
 import {
   createHypercore,
   createProtocolStream,
-  engine,
   type Hypercore,
   type ProtocolStream,
   randomAccessMemory,
-  remoteAnswer,
 } from '@corestore/engine'
+import { engine, remoteAnswer } from '@corestore/engine/internal'
 import { isCorestoreError } from '@corestore/errors'
-import { checkReplicateArguments, LookupQueue, Replicator } from '@corestore/replicator'
+import { Replicator } from '@corestore/replicator'
+import { checkReplicateArguments, LookupQueue } from '@corestore/replicator/internal'
 import { link, within } from '@corestore/test-helpers'
 
 async function core(key: Buffer | null = null): Promise<Hypercore> {

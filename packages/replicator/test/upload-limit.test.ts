@@ -6,16 +6,13 @@ import {
   createHypercore,
   createProtocolStream,
   type DataMessage,
-  engine,
   type Hypercore,
-  outgoingBytes,
   type ProtocolStream,
   type RequestMessage,
   randomAccessMemory,
   type UploadLimits,
-  uploadBacklog,
-  uploadBacklogBelow,
 } from '@corestore/engine'
+import { engine, outgoingBytes, uploadBacklog, uploadBacklogBelow } from '@corestore/engine/internal'
 import { Replicator } from '@corestore/replicator'
 import { link, until, within } from '@corestore/test-helpers'
 

@@ -1,4 +1,5 @@
-import { type CallbackHypercore, engine } from '@corestore/engine'
+import type { CallbackHypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 
 /** Append `blocks` (as text) to `core`, once it is ready; resolves with `core`. */
 export async function appendAll<C extends CallbackHypercore>(core: C, blocks: string[]): Promise<C> {

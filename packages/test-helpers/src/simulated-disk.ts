@@ -1,10 +1,10 @@
 import {
-  notFound,
   type RandomAccessStorage,
   RandomAccessStorageClass,
   type StorageCallback,
   type StorageRequest,
 } from '@corestore/engine'
+import { notFound } from '@corestore/engine/internal'
 import {
   type CrashModel,
   drawOdds,

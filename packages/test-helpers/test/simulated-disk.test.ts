@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { engine, type RandomAccessStorage, randomAccessFile } from '@corestore/engine'
+import { type RandomAccessStorage, randomAccessFile } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import {
   CRASH_MODELS,
   type CrashModel,

@@ -1,4 +1,5 @@
-import { type CallbackHypercore, engine } from '@corestore/engine'
+import type { CallbackHypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { within } from '@corestore/test-helpers'
 import { download, replicateFrom } from './scenarios.ts'
 import type { StoreLike } from './stores.ts'

@@ -1,5 +1,6 @@
 import { Corestore, createMemoryStorage } from '@corestore/core'
-import { type CallbackHypercore, engine } from '@corestore/engine'
+import type { CallbackHypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { link } from '@corestore/test-helpers'
 import type { StoreLike } from './stores.ts'
 import { blockOf, type Trial } from './trial.ts'

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline'
-import { engine } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { ArgumentError, type Command, text, write } from '../command.js'
 import { checkDirectory } from '../directory.js'
 import { hex } from '../format.js'

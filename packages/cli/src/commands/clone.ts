@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { Corestore } from '@corestore/core'
-import { engine, type Hypercore } from '@corestore/engine'
+import type { Hypercore } from '@corestore/engine'
+import { engine } from '@corestore/engine/internal'
 import { discoveryKey } from '@corestore/keychain'
 import { Networker } from '@corestore/networker'
 import { type Command, count, UsageError, write } from '../command.js'

@@ -1,0 +1,32 @@
+// `@corestore/engine/internal`: what the other corestore packages share, not a promise to users (it
+// may change in any release). The user API is index.ts. Grouped by what it knows:
+// hypercore/ the typed surface, hypercore-files/ the file format, wire/ the protocol stream.
+
+export { hypercoreError } from './hypercore/errors.js'
+export { lazyNoiseKeyPair, type NoiseKeyPair } from './hypercore/load.js'
+export { notFound } from './hypercore/memory-storage.js'
+export {
+  checkHypercoreOptions,
+  checkProtocolOptions,
+  perCoreCache,
+  streamOptions,
+} from './hypercore/options.js'
+export * as engine from './hypercore/promise.js'
+export { type BlockFiles, BlockReader, DamagedFiles } from './hypercore-files/blocks.js'
+export {
+  type CoreFileName,
+  type Recovery,
+  type RecoveryFiles,
+  type RecoveryOptions,
+  recoverCore,
+} from './hypercore-files/recover.js'
+export {
+  BITFIELD_PAGE_SIZE,
+  HEADER_SIZE,
+  type HypercoreFiles,
+  hypercoreHeader,
+  lengthFromBitfield,
+  storedSize,
+} from './hypercore-files/stored-size.js'
+export { remoteAnswer } from './wire/remote-answer.js'
+export { limitUploads, outgoingBytes, uploadBacklog, uploadBacklogBelow } from './wire/upload-limit.js'
