@@ -13,51 +13,49 @@ export interface SocketAddress {
   readonly port: number
 }
 
-/** What the testnet uses of a hyperdht 6 node (CommonJS without types). */
+/** What the command and its tests use of a hyperdht 6 node. */
 export interface DHTNode {
   /** The node's socket that others reach it on. */
   address(): SocketAddress | null
-  fullyBootstrapped(): Promise<void>
+}
+
+/** What the command uses of hyperdht 6's `testnet` (CommonJS without types). */
+interface HyperdhtTestnet {
+  readonly nodes: readonly DHTNode[]
+  readonly bootstrap: readonly { host: string; port: number }[]
   destroy(): Promise<void>
 }
+type CreateTestnet = (size: number, opts: { host: string; port: number }) => Promise<HyperdhtTestnet>
 
-interface DHTOptions {
-  host: string
-  bootstrap: string[]
-  ephemeral: boolean
-  firewalled: boolean
-}
-
-interface HyperDHTClass {
-  new (opts: DHTOptions): DHTNode
-  /**
-   * A first node, which needs no other to go on: it knows its own address up front (`host:port`,
-   * so it binds exactly `port`), where a plain node learns it from the nodes it pings.
-   */
-  bootstrapper(port: number, host: string, opts: { host: string }): DHTNode
-}
-
-const HyperDHT = createRequire(import.meta.url)('hyperdht') as HyperDHTClass
+// hyperdht's own testnet: a first node on `host:port` that the others bootstrap from, all persistent
+// and not firewalled (on loopback nothing is behind a NAT, and only a persistent node keeps
+// announcements), every one bound to 127.0.0.1 when `host` is.
+const createTestnet = createRequire(import.meta.url)('hyperdht/testnet') as CreateTestnet
 
 /** hyperdht's own default port; taken, the next ones are tried. */
 export const DEFAULT_PORT = 49737
 const PORTS_TRIED = 10
 
 /**
- * A small HyperDHT of its own on 127.0.0.1: a bootstrap node, which `serve` and `clone` (and the
- * other nodes) join through, then `size - 1` more nodes, so that an announcement is kept on several.
+ * A small HyperDHT of its own on 127.0.0.1 (`hyperdht/testnet`): a bootstrap node, which `serve` and
+ * `clone` join through, then `size - 1` more nodes, so that an announcement is kept on several.
  * Every node binds to 127.0.0.1, which `hyperdht --bootstrap --host 127.0.0.1` does not (its `--host`
  * is only the address the node tells others; it binds 0.0.0.0).
  */
 export class Testnet {
-  readonly nodes: readonly DHTNode[]
   /** The bootstrap node, as `--bootstrap` takes it: `127.0.0.1:49737`. */
   readonly bootstrap: string
+  readonly #net: HyperdhtTestnet
   #closing: Promise<void> | null = null
 
-  private constructor(nodes: DHTNode[], bootstrap: string) {
-    this.nodes = nodes
+  private constructor(net: HyperdhtTestnet, bootstrap: string) {
+    this.#net = net
     this.bootstrap = bootstrap
+  }
+
+  /** The nodes, the bootstrap node first. */
+  get nodes(): readonly DHTNode[] {
+    return this.#net.nodes
   }
 
   /**
@@ -66,62 +64,33 @@ export class Testnet {
    * @throws {UsageError} when the bootstrap node cannot have its port
    */
   static async start({ size, port }: { size: number; port?: number }): Promise<Testnet> {
-    const [first, bound] = await bootstrapNode(port)
-    const nodes = [first]
-    try {
-      const bootstrap = `${LOOPBACK}:${bound}`
-      while (nodes.length < size) {
-        // Persistent and not firewalled from the start: on loopback nothing is behind a NAT, and
-        // only a persistent node keeps announcements.
-        const node = new HyperDHT({ host: LOOPBACK, bootstrap: [bootstrap], ephemeral: false, firewalled: false })
-        nodes.push(node)
-        await node.fullyBootstrapped()
+    const ports = port === undefined ? Array.from({ length: PORTS_TRIED }, (_, i) => DEFAULT_PORT + i) : [port]
+    let refused: NodeJS.ErrnoException | null = null
+    for (const candidate of ports) {
+      // Asked first, with a socket of node's own: a hyperdht node that fails to bind leaves a handle
+      // open, which would keep the process from exiting.
+      refused = await bindError(candidate)
+      if (refused) continue
+      try {
+        const net = await createTestnet(size, { host: LOOPBACK, port: candidate })
+        return new Testnet(net, `${LOOPBACK}:${candidate}`)
+      } catch (err) {
+        // Free when asked, taken since by another process (two testnets starting at once): on to the
+        // next port, as if the check had seen it taken. The failed node may keep a handle open; the
+        // command's exit backstop (main.ts) then ends the process when it is done.
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+        refused = err as NodeJS.ErrnoException
       }
-      return new Testnet(nodes, bootstrap)
-    } catch (err) {
-      await destroy(nodes)
-      throw err
     }
+    const which = ports.length === 1 ? `${ports[0]}` : `${ports[0]} to ${ports.at(-1)}`
+    throw new UsageError(`cannot bind ${LOOPBACK}:${which}: ${reason(refused as NodeJS.ErrnoException)}`)
   }
 
   /** Destroy every node, the first one last (as hyperdht's testnet does). Safe to call twice. */
   close(): Promise<void> {
-    this.#closing ??= destroy(this.nodes)
+    this.#closing ??= this.#net.destroy()
     return this.#closing
   }
-}
-
-async function destroy(nodes: readonly DHTNode[]): Promise<void> {
-  for (const node of [...nodes].reverse()) await node.destroy()
-}
-
-/**
- * The bootstrap node, bound to 127.0.0.1 on `port`, or on the first free one from 49737 on.
- * @throws {UsageError} when no port it may take can be bound
- */
-async function bootstrapNode(port: number | undefined): Promise<[DHTNode, number]> {
-  const ports = port === undefined ? Array.from({ length: PORTS_TRIED }, (_, i) => DEFAULT_PORT + i) : [port]
-  let refused: NodeJS.ErrnoException | null = null
-  for (const candidate of ports) {
-    // Asked first, with a socket of node's own: a hyperdht node that fails to bind leaves a handle
-    // open, which would keep the process from exiting.
-    refused = await bindError(candidate)
-    if (refused) continue
-    const node = HyperDHT.bootstrapper(candidate, LOOPBACK, { host: LOOPBACK })
-    try {
-      await node.fullyBootstrapped()
-      return [node, candidate]
-    } catch (err) {
-      // Free when asked, taken since by another process (two testnets starting at once): on to the
-      // next port, as if the check had seen it taken. The failed node may keep a handle open; the
-      // command's exit backstop (main.ts) then ends the process when it is done.
-      await node.destroy().catch(() => {})
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
-      refused = err as NodeJS.ErrnoException
-    }
-  }
-  const which = ports.length === 1 ? `${ports[0]}` : `${ports[0]} to ${ports.at(-1)}`
-  throw new UsageError(`cannot bind ${LOOPBACK}:${which}: ${reason(refused as NodeJS.ErrnoException)}`)
 }
 
 /** Why `port` on 127.0.0.1 cannot be bound now, or `null` when it can. */
