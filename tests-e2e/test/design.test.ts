@@ -90,3 +90,11 @@ test("no package root exports a value that only sibling packages use: @corestore
   const engine = await import('@corestore/engine')
   assert.equal('engine' in engine, false, '@corestore/engine has no grab-bag of helpers at its root')
 })
+
+test('the facade stays thin: @corestore/core/src is at most 800 non-blank lines', async () => {
+  let lines = 0
+  for (const file of await sources(join(root, 'packages/core/src'))) {
+    lines += (await readFile(file, 'utf8')).split('\n').filter((line) => line.trim() !== '').length
+  }
+  assert.ok(lines <= 800, `${lines} non-blank lines in packages/core/src`)
+})

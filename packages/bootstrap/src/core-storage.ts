@@ -1,7 +1,7 @@
 import type { RandomAccessStorage, StorageCallback, StorageFactory } from '@corestore/engine'
 import { engine, notFound } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
-import { discoveryKey, type Keychain } from '@corestore/keychain'
+import { type CoreIdentity, discoveryKey, type Keychain } from '@corestore/keychain'
 import { coreNotFound, corruptName } from './errors.js'
 import { FailingFile, type FileOwner, noop, TrackedFile } from './layout/core-file.js'
 import { deriveStoredName, readNameFile } from './layout/disk.js'
@@ -12,22 +12,7 @@ import type { Journal, JournalEntry } from './power-loss/journal.js'
 import { recoverFiles, syncCoreFiles } from './power-loss/recovery.js'
 import type { Storage } from './storage.js'
 
-/** What the caller knows of a core before opening it, by how it was asked for. */
-export type CoreIdentity =
-  /** Derived from the master key and `name` (written to the core's `name` file). */
-  | {
-      readonly kind: 'derived'
-      readonly discoveryKey: Buffer
-      readonly publicKey: Buffer
-      readonly secretKey: Buffer
-      readonly name: Buffer
-    }
-  /** An explicit key pair: hypercore keeps the secret key in `secret_key`. */
-  | { readonly kind: 'keyPair'; readonly discoveryKey: Buffer; readonly publicKey: Buffer; readonly secretKey: Buffer }
-  /** A public key: writable again if a stored `name` derives to it. */
-  | { readonly kind: 'key'; readonly discoveryKey: Buffer; readonly publicKey: Buffer }
-  /** A discovery key alone: the public key is read from the core's `key` file. */
-  | { readonly kind: 'discoveryKey'; readonly discoveryKey: Buffer }
+export type { CoreIdentity }
 
 /** The hypercore options that follow from how a core is known: where its secret key lives. */
 export interface CoreKeyOptions {

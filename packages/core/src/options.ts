@@ -4,9 +4,9 @@ import { checkHypercoreOptions } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { describe } from '@corestore/errors/internal'
 import type { KeyInput } from '@corestore/keychain'
-import { assertMasterKey, checkName, findKey, parseKey, randomBytes } from '@corestore/keychain/internal'
+import { assertMasterKey, type CoreRequest, findKey, randomName, requestOf } from '@corestore/keychain/internal'
 
-export type { KeyInput }
+export type { CoreRequest, KeyInput }
 
 export interface CorestoreOptions extends Omit<HypercoreOptions, 'cache'> {
   /** The root view's name, as a namespace's: its `default()` derives from it, namespaces are `name:a`. */
@@ -47,13 +47,6 @@ export interface GetOptions extends HypercoreOptions {
 /** What `get()` accepts: options, a key (Buffer or hex), or nothing for a new core. */
 export type GetInput = GetOptions | Uint8Array | string | undefined | null
 
-/** How a core is identified, in corestore 5's order of precedence. */
-export type CoreRequest =
-  | { readonly kind: 'keyPair'; readonly publicKey: Buffer; readonly secretKey: Buffer | null }
-  | { readonly kind: 'key'; readonly publicKey: Buffer }
-  | { readonly kind: 'name'; readonly name: string | Buffer; readonly random: boolean }
-  | { readonly kind: 'discoveryKey'; readonly discoveryKey: Buffer }
-
 /**
  * `get()`'s argument as corestore 5 reads it: a key pair, else a key, else a name, else a
  * discovery key, else a new core with 32 random bytes as its name. As in corestore 5, a falsy
@@ -73,29 +66,6 @@ export function parseGetInput(input: unknown): { request: CoreRequest; options: 
   const options = input as GetOptions
   checkHypercoreOptions(options, 'opts')
   return { request: requestOf(options), options }
-}
-
-function requestOf(o: GetOptions): CoreRequest {
-  if (o.keyPair) {
-    if (typeof o.keyPair !== 'object')
-      throw CorestoreError.invalidOption('opts.keyPair', 'a { publicKey, secretKey } object')
-    const publicKey = parseKey(o.keyPair.publicKey, 'opts.keyPair.publicKey')
-    const sk = o.keyPair.secretKey
-    const secretKey = sk ? parseKey(sk, 'opts.keyPair.secretKey', 64) : null
-    return { kind: 'keyPair', publicKey, secretKey }
-  }
-  if (o.key) return { kind: 'key', publicKey: findKey(o.key, 'opts.key') }
-  if (o.default && typeof o.default !== 'boolean') throw CorestoreError.invalidOption('opts.default', 'a boolean')
-  if (o.default || o.name) {
-    if (!o.name) throw CorestoreError.invalidOption('opts.name', 'set when opts.default is')
-    return { kind: 'name', name: checkName(o.name, 'opts.name'), random: false }
-  }
-  if (o.discoveryKey) return { kind: 'discoveryKey', discoveryKey: findKey(o.discoveryKey, 'opts.discoveryKey') }
-  return randomName()
-}
-
-function randomName(): CoreRequest {
-  return { kind: 'name', name: randomBytes(32), random: true }
 }
 
 export interface ParsedStoreOptions {

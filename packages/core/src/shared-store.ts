@@ -1,7 +1,6 @@
 import {
   type CoreIdentity,
   coreStorage,
-  loadMasterKey,
   type Storage,
   type StoredCore,
   type StoredCoresOptions,
@@ -11,24 +10,22 @@ import {
   coreKeyOptions,
   coreNotFound,
   hasStoredCore,
-  lockStore,
-  openJournal,
+  type OpenedStore,
+  openStore,
   readDerivedName,
   removeStoredCore,
-  type StoreLock,
 } from '@corestore/bootstrap/internal'
 import type { CoreCache } from '@corestore/cache'
 import { createHypercore, type Hypercore, type HypercoreOptions, type ReplicationOptions } from '@corestore/engine'
 import { engine, lazyNoiseKeyPair, perCoreCache, streamOptions } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { discoveryKey, Keychain } from '@corestore/keychain'
+import { Identities, requestMatches } from '@corestore/keychain/internal'
 import { Lifecycle } from '@corestore/lifecycle'
 import type { Holdings, CorestoreInner as InnerOf } from '@corestore/namespace'
-import { createInner } from '@corestore/namespace/internal'
+import { createInner, Orphans } from '@corestore/namespace/internal'
 import { Replicator } from '@corestore/replicator'
-import { Identities } from './identity.js'
 import type { CoreRequest, GetOptions, ParsedStoreOptions } from './options.js'
-import { Orphans } from './orphans.js'
 
 /** What the store tells its views about. */
 export interface StoreListener {
@@ -74,11 +71,12 @@ export class SharedStore {
   /** Cores being purged: nobody may open them until their files are gone. */
   readonly #purging = new Set<string>()
   /** Cores held only by views the program dropped: weakly. */
-  readonly #orphans = new Orphans()
+  readonly #orphans = new Orphans<Hypercore>(engine.filesCloser)
   /** Cores let go of while closing: their successor opens once they have closed. */
   readonly #closing = new Map<string, Promise<void>>()
   #identities: Identities | null = null
-  #lock: StoreLock | null = null
+  /** The lock, master key and journal, once open. */
+  #files: OpenedStore | null = null
   readonly #life = new Lifecycle({
     open: () => this.#open(),
     close: () => this.#close(),
@@ -118,16 +116,8 @@ export class SharedStore {
   }
 
   async #open(): Promise<void> {
-    this.#lock = await lockStore(this.storage)
-    try {
-      const keychain = new Keychain(this.#options.masterKey ?? (await loadMasterKey(this.storage)))
-      await openJournal(this.storage)
-      this.#identities = new Identities(keychain)
-    } catch (err) {
-      await this.#lock?.release()
-      this.#lock = null
-      throw err
-    }
+    this.#files = await openStore(this.storage, this.#options.masterKey)
+    this.#identities = new Identities(new Keychain(this.#files.masterKey))
   }
 
   /** The cache id (hex discovery key) of the core a request names. Cheap for keys and names seen before. */
@@ -151,7 +141,7 @@ export class SharedStore {
     const known = identities.knownId(request, false)
     const cached = known === undefined ? undefined : this.#live(known)
     // A key buffer remembered by identity may have been rewritten since: the core's key settles it.
-    if (known !== undefined && cached && keysMatch(cached, request)) return { id: known, core: cached }
+    if (known !== undefined && cached && requestMatches(request, cached)) return { id: known, core: cached }
     const identity = identities.identify(request)
     const id = identity.discoveryKey.toString('hex')
     return { id, core: this.openCore(id, identity, options) }
@@ -172,7 +162,7 @@ export class SharedStore {
   /** Whether a core is cached under `id` and has the key or discovery key `request` gives. */
   #matches(id: string, request: CoreRequest): boolean {
     const core = this.cache.entry(id)?.value
-    return core !== undefined && keysMatch(core, request)
+    return core !== undefined && requestMatches(request, core)
   }
 
   /** The core with this id: the cached one, or one opened now from what `identity` knows. */
@@ -329,11 +319,8 @@ export class SharedStore {
     for (const { id } of [...this.cache.entries()]) this.cache.delete(id)
     // A cache passed in may outlive the store (and serve another): it must not call back into this one.
     this.cache.off('evict', this.#onevict)
-    const journal = this.storage.journal
-    this.storage.journal = null
-    await journal?.close().catch((err: Error) => results.push({ status: 'rejected', reason: err }))
-    await this.#lock?.release()
-    this.#lock = null
+    await this.#files?.close().catch((err: Error) => results.push({ status: 'rejected', reason: err }))
+    this.#files = null
     const failed = results.find((r) => r.status === 'rejected')
     if (failed) throw (failed as PromiseRejectedResult).reason
   }
@@ -394,17 +381,6 @@ export class SharedStore {
   #error(err: Error): void {
     for (const l of this.listeners) l.onerror(err)
   }
-}
-
-/**
- * Whether a cached core has the key (or discovery key) a request gives: a Buffer remembered by
- * identity may have been rewritten since it was first seen.
- */
-function keysMatch(core: Hypercore, request: CoreRequest): boolean {
-  if ('publicKey' in request) return engine.hasKey(core, request.publicKey)
-  if (request.kind === 'discoveryKey')
-    return core.discoveryKey === null || core.discoveryKey.equals(request.discoveryKey)
-  return true
 }
 
 /** A core that cannot be purged or opened right now: `why` completes "core <id> (discovery key) …". */

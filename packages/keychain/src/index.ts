@@ -14,5 +14,6 @@ export {
   SECRET_KEY_LENGTH,
 } from './derive.js'
 export { KeychainError, type KeychainErrorCode } from './errors.js'
+export type { CoreIdentity } from './identities.js'
 export { Keychain } from './keychain.js'
 export type { KeyInput } from './keys.js'

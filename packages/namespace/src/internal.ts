@@ -2,3 +2,4 @@
 // may change in any release). The user API is index.ts.
 export { createInner, type InnerHost } from './inner.js'
 export { defaultOptions, isInNamespace, listedNamespace, nameText, rootName } from './names.js'
+export { Orphans } from './orphans.js'

@@ -21,11 +21,6 @@ export function withCallback(promise: Promise<void>, cb?: (err: Error | null) =>
   return promise
 }
 
-/** Whether a core has this key (`null` counts: a core opened by discovery key learns its key when ready). */
-export function hasKey(core: Hypercore, publicKey: Buffer): boolean {
-  return core.key === null || core.key === publicKey || core.key.equals(publicKey)
-}
-
 /** Whether `value` is a hypercore (duck-typed: another install's hypercore 9 is one too). */
 export function isHypercore(value: unknown): value is Hypercore {
   return (

@@ -1,7 +1,90 @@
-import type { CoreIdentity } from '@corestore/bootstrap'
-import { discoveryKey, type Keychain } from '@corestore/keychain'
+import { CorestoreError } from '@corestore/errors'
 import { LRUCache } from 'lru-cache'
-import type { CoreRequest } from './options.js'
+import { checkName, discoveryKey, randomBytes } from './derive.js'
+import type { Keychain } from './keychain.js'
+import { findKey, type KeyInput, parseKey } from './keys.js'
+
+// Which core a request names: corestore 5's `get()` options read as a request, and the request
+// resolved to the core's discovery key and what is known of its keys (deriving them from a name),
+// with the answers remembered, so that a cache hit derives nothing.
+
+/** What the caller knows of a core before opening it, by how it was asked for. */
+export type CoreIdentity =
+  /** Derived from the master key and `name` (written to the core's `name` file). */
+  | {
+      readonly kind: 'derived'
+      readonly discoveryKey: Buffer
+      readonly publicKey: Buffer
+      readonly secretKey: Buffer
+      readonly name: Buffer
+    }
+  /** An explicit key pair: hypercore keeps the secret key in `secret_key`. */
+  | { readonly kind: 'keyPair'; readonly discoveryKey: Buffer; readonly publicKey: Buffer; readonly secretKey: Buffer }
+  /** A public key: writable again if a stored `name` derives to it. */
+  | { readonly kind: 'key'; readonly discoveryKey: Buffer; readonly publicKey: Buffer }
+  /** A discovery key alone: the public key is read from the core's `key` file. */
+  | { readonly kind: 'discoveryKey'; readonly discoveryKey: Buffer }
+
+/** How a core is identified, in corestore 5's order of precedence. */
+export type CoreRequest =
+  | { readonly kind: 'keyPair'; readonly publicKey: Buffer; readonly secretKey: Buffer | null }
+  | { readonly kind: 'key'; readonly publicKey: Buffer }
+  | { readonly kind: 'name'; readonly name: string | Buffer; readonly random: boolean }
+  | { readonly kind: 'discoveryKey'; readonly discoveryKey: Buffer }
+
+/**
+ * Whether an open core (its key and discovery key, `null` while it opens) is the one `request` names:
+ * a key Buffer remembered by identity may have been rewritten since it was first seen.
+ */
+export function requestMatches(
+  request: CoreRequest,
+  core: { key: Buffer | null; discoveryKey: Buffer | null },
+): boolean {
+  if ('publicKey' in request)
+    return core.key === null || core.key === request.publicKey || core.key.equals(request.publicKey)
+  if (request.kind === 'discoveryKey')
+    return core.discoveryKey === null || core.discoveryKey.equals(request.discoveryKey)
+  return true
+}
+
+/** The fields of corestore 5's `get()` options that name a core. */
+export interface RequestOptions {
+  key?: KeyInput | null
+  discoveryKey?: KeyInput | null
+  keyPair?: { publicKey: KeyInput; secretKey?: KeyInput | null } | null
+  name?: string | Uint8Array | null
+  default?: boolean | null
+}
+
+/**
+ * The core `get()`'s options name, in corestore 5's order of precedence: a key pair, else a key, else
+ * a name (`default` needs one), else a discovery key, else a new core with 32 random bytes as its
+ * name. A falsy value is absent, as in corestore 5.
+ * @throws {CorestoreError} `INVALID_OPTION`, `INVALID_KEY` or `INVALID_NAME` naming the culprit
+ */
+export function requestOf(o: RequestOptions): CoreRequest {
+  if (o.keyPair) {
+    if (typeof o.keyPair !== 'object')
+      throw CorestoreError.invalidOption('opts.keyPair', 'a { publicKey, secretKey } object')
+    const publicKey = parseKey(o.keyPair.publicKey, 'opts.keyPair.publicKey')
+    const sk = o.keyPair.secretKey
+    const secretKey = sk ? parseKey(sk, 'opts.keyPair.secretKey', 64) : null
+    return { kind: 'keyPair', publicKey, secretKey }
+  }
+  if (o.key) return { kind: 'key', publicKey: findKey(o.key, 'opts.key') }
+  if (o.default && typeof o.default !== 'boolean') throw CorestoreError.invalidOption('opts.default', 'a boolean')
+  if (o.default || o.name) {
+    if (!o.name) throw CorestoreError.invalidOption('opts.name', 'set when opts.default is')
+    return { kind: 'name', name: checkName(o.name, 'opts.name'), random: false }
+  }
+  if (o.discoveryKey) return { kind: 'discoveryKey', discoveryKey: findKey(o.discoveryKey, 'opts.discoveryKey') }
+  return randomName()
+}
+
+/** A new core: named by 32 random bytes. */
+export function randomName(): CoreRequest {
+  return { kind: 'name', name: randomBytes(32), random: true }
+}
 
 /**
  * What a request names, for the cache and for the storage: the id (hex discovery key) and what is
