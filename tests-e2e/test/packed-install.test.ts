@@ -3,6 +3,7 @@
 // published), with npm and with pnpm, into empty projects outside the workspace (no overrides there), and
 // used as the READMEs say.
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -34,6 +35,19 @@ let consumer: ConsumerOptions
 let installLine: string
 /** The folder it wrote them to. */
 let tarballs: string
+
+/** The yarn the tests install with: yarn 4, through Node's corepack. */
+const YARN = '4.5.3'
+
+/**
+ * corepack as the tests run it: no prompt before it fetches yarn, and yarn taken from the npm
+ * registry (the one npm is set to, else npmjs.org) rather than repo.yarnpkg.com.
+ */
+const YARN_ENV = {
+  COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
+  COREPACK_NPM_REGISTRY: process.env.COREPACK_NPM_REGISTRY ?? 'https://registry.npmjs.org',
+  YARN_ENABLE_TELEMETRY: '0',
+}
 
 /** `name@version` of a packed package, as a user would ask for it. */
 function spec(name: string): string {
@@ -316,7 +330,8 @@ describe('a registry install', { timeout: 300_000 }, () => {
       test("the keychain installs with @corestore/errors alone, no other corestore package, and recomputes a store's keys", async () => {
         const alone = join(work, `${pm}-keychain`)
         await installPacked(pm, alone, [spec('@corestore/keychain')])
-        assert.deepEqual((await readdir(join(alone, 'node_modules/@corestore'))).sort(), ['errors', 'keychain'])
+        const copies = (await installedCopies(alone, packed)).map((copy) => copy.name)
+        assert.deepEqual([...new Set(copies)].sort(), ['@corestore/errors', '@corestore/keychain'])
 
         const masterKey = Buffer.alloc(32, 7)
         await mkdir(join(alone, 'my-store'))
@@ -332,7 +347,108 @@ describe('a registry install', { timeout: 300_000 }, () => {
       })
     })
   }
+
+  // yarn 4 (through corepack, as Node ships it) with each of its linkers: node_modules, and Plug'n'Play,
+  // where there is no node_modules at all and Yarn's own resolver answers every require. Both go
+  // through the engine's one module hook (@corestore/engine's README, "Module hooks").
+  for (const linker of ['node-modules', 'pnp'] as const) {
+    describe(`installed with yarn ${YARN} (${linker} linker)`, () => {
+      let dir: string
+
+      before(
+        async () => {
+          dir = join(work, `yarn-${linker}`)
+          const installed = await yarnInstall(dir, linker, {
+            '@corestore/core': spec('@corestore/core').split('@').at(-1) as string,
+            '@corestore/cli': spec('@corestore/cli').split('@').at(-1) as string,
+            'random-access-memory': '^3',
+          })
+          assert.equal(installed.code, 0, told(installed))
+          // Every @corestore package came from this run's registry (yarn records where it fetched each).
+          const lock = await readFile(join(dir, 'yarn.lock'), 'utf8')
+          const fetched = [...lock.matchAll(/"(@corestore\/[a-z-]+)@npm:[^"]*__archiveUrl=([^"#]+)/g)]
+          assert.ok(fetched.length >= 10, 'yarn.lock names the @corestore tarballs it fetched')
+          for (const [, name, url] of fetched) {
+            assert.ok(
+              decodeURIComponent(url as string).startsWith(registry.url),
+              `${name} came from this run's registry`,
+            )
+          }
+          assert.equal(
+            existsSync(join(dir, 'node_modules')),
+            linker === 'node-modules',
+            'the linker the project asked for',
+          )
+        },
+        { timeout: 180_000 },
+      )
+
+      test("the core README example replicates over the Noise stream, with hypercore's page tables in place", async () => {
+        const check = `const { createRequire } = await import('node:module')
+  const cached = Object.keys(createRequire(import.meta.url).cache)
+  console.log('page tables:', cached.some((id) => id.endsWith('page-table.memory-pager.cjs')))`
+        const ran = await replicateExample(dir, check, (file, cwd) =>
+          run('corepack', ['yarn', 'node', file], cwd, 60_000, YARN_ENV),
+        )
+        assert.equal(ran.code, 0, told(ran))
+        assert.equal(ran.stdout, 'replicated: hello\npage tables: true\n')
+      })
+
+      test('yarn corestore info and cat read the store the example wrote', async () => {
+        const info = await run(
+          'corepack',
+          ['yarn', 'corestore', 'info', 'core-readme/my-store', '--json'],
+          dir,
+          60_000,
+          YARN_ENV,
+        )
+        assert.equal(info.code, 0, told(info))
+        const shown = JSON.parse(info.stdout) as { cores: { name: string; writable: boolean }[] }
+        assert.deepEqual(
+          shown.cores.map((c) => `${c.name} ${c.writable}`),
+          ['default true'],
+        )
+        const cat = await run(
+          'corepack',
+          ['yarn', 'corestore', 'cat', 'core-readme/my-store', 'default'],
+          dir,
+          60_000,
+          YARN_ENV,
+        )
+        assert.equal(cat.code, 0, told(cat))
+        assert.equal(cat.stdout, 'hello\n')
+      })
+    })
+  }
 })
+
+/**
+ * A new yarn 4 project in `dir` with `dependencies`, the @corestore scope on this run's registry, the
+ * given linker and the .yarnrc.yml docs/install.md gives for Plug'n'Play, installed. Yarn's global
+ * folder (its cache and the metadata it keeps per registry) is this run's own, so no earlier run's
+ * tarball stands in for this one's.
+ */
+async function yarnInstall(
+  dir: string,
+  linker: 'node-modules' | 'pnp',
+  dependencies: Record<string, string>,
+): Promise<Ran> {
+  await mkdir(dir, { recursive: true })
+  const manifest = { name: 'consumer', private: true, packageManager: `yarn@${YARN}`, dependencies }
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  const documented = await blockAfter('docs/install.md', 'For yarn 4 with Plug', 'yaml')
+  const rc = [
+    `nodeLinker: ${linker}`,
+    `globalFolder: ${JSON.stringify(join(work, 'yarn-global'))}`,
+    'enableGlobalCache: true',
+    'unsafeHttpWhitelist: ["127.0.0.1"]',
+    `npmScopes: { corestore: { npmRegistryServer: ${JSON.stringify(registry.url)} } }`,
+    documented,
+  ]
+  await writeFile(join(dir, '.yarnrc.yml'), `${rc.join('\n')}\n`)
+  await writeFile(join(dir, 'yarn.lock'), '')
+  return run('corepack', ['yarn', 'install'], dir, 180_000, YARN_ENV)
+}
 
 /** npm as the tests run it: from its cache when it can, without its audit and funding requests. */
 const QUIET_NPM = { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' }
@@ -441,7 +557,11 @@ await store.close()
  * The core README's example, in a folder of the project `dir`, with a few lines added that wait for the
  * block to arrive, close both stores, and then run `after`.
  */
-async function replicateExample(dir: string, after = ''): Promise<Ran> {
+async function replicateExample(
+  dir: string,
+  after = '',
+  runner: (file: string, cwd: string) => Promise<Ran> = (file, cwd) => run('node', [file], cwd),
+): Promise<Ran> {
   const example = `${await readmeExample('packages/core/README.md', '## Example')}
 // Not in the README: wait for the block to arrive, and close.
 const block = await new Promise((resolve, reject) => core2.get(0, (err, b) => (err ? reject(err) : resolve(b))))
@@ -453,7 +573,7 @@ ${after}
   const cwd = join(dir, 'core-readme')
   await mkdir(cwd, { recursive: true })
   await writeFile(join(cwd, 'example.mjs'), example)
-  return run('node', ['example.mjs'], cwd)
+  return runner('example.mjs', cwd)
 }
 
 /** Which noise-protocol the installer gave hypercore-protocol's handshake, and which one the engine loads. */

@@ -23,5 +23,6 @@ export const open = (() => noDirectory()) as unknown as typeof node.open
 export const randomBytes = (() => noDirectory()) as unknown as typeof node.randomBytes
 export const join: typeof node.join = () => noDirectory()
 export const syncDirectory: typeof node.syncDirectory = () => noDirectory()
+export const createSyncedFile: typeof node.createSyncedFile = () => noDirectory()
 export const fs = unavailable<typeof node.fs>()
 export const constants = unavailable<typeof node.constants>()

@@ -1,7 +1,7 @@
 import { engine } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { Keychain, MASTER_KEY_LENGTH } from '@corestore/keychain'
-import { constants, fs, join, randomBytes as nodeRandomBytes, syncDirectory } from '#node'
+import { createSyncedFile, fs, join, randomBytes as nodeRandomBytes, syncDirectory } from '#node'
 import { corruptMasterKey } from './errors.js'
 import { ifExists } from './layout/disk.js'
 import { MASTER_KEY_FILE } from './layout/paths.js'
@@ -42,13 +42,7 @@ async function loadFromDirectory(directory: string): Promise<Buffer> {
   const key = Keychain.generateMasterKey()
   const tmp = join(directory, `${MASTER_KEY_FILE}.${nodeRandomBytes(6).toString('hex')}.tmp`)
   try {
-    const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
-    try {
-      await handle.writeFile(key)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
+    await createSyncedFile(tmp, key, 0o600)
     try {
       await fs.link(tmp, file)
     } catch (err) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { close, closeSync, constants, promises as fs, fsync, open } from 'node:fs'
+import { close, closeSync, constants, promises as fs, fsync, open, write } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { randomAccessFile, type StorageCallback } from '@corestore/engine'
@@ -85,6 +85,25 @@ class FolderSyncs {
       }),
     )
   }
+}
+
+/**
+ * Create `path`, which must not exist yet (`EEXIST` otherwise), holding `data` and fsync'd before it
+ * resolves. On plain descriptors, not a `FileHandle`: Yarn's Plug'n'Play replaces `fs.promises`'
+ * `FileHandle` with one that has no `sync()`, and would refuse to create a store.
+ */
+export function createSyncedFile(path: string, data: Buffer, mode: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode, (err, fd) => {
+      if (err) return reject(err)
+      const done = (failed: Error | null) =>
+        close(fd, (closeErr) => (failed || closeErr ? reject(failed ?? closeErr) : resolve()))
+      write(fd, data, 0, data.length, 0, (writeErr, written) => {
+        if (writeErr || written !== data.length) return done(writeErr ?? new Error(`${path}: short write`))
+        fsync(fd, (syncErr) => done(syncErr))
+      })
+    })
+  })
 }
 
 /** fsync a directory, so that the files created (or removed) in it stay so after a power loss. */
