@@ -5,7 +5,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Corestore } from '@corestore/core'
-import { engine } from '@corestore/engine/internal'
 import { Networker } from '@corestore/networker'
 import { networkOptions } from './networker-options.ts'
 
@@ -13,8 +12,8 @@ const dir = await mkdtemp(join(tmpdir(), 'corestore-owner-'))
 const store = new Corestore(dir)
 await store.ready()
 const messages = store.namespace('chat').default()
-await engine.ready(messages)
-await engine.append(messages, [Buffer.from('hello from the owner'), Buffer.from('this log lives on my disk')])
+await messages.ready()
+await messages.append([Buffer.from('hello from the owner'), Buffer.from('this log lives on my disk')])
 
 const networker = new Networker(store, networkOptions(process.argv))
 // The owner only needs to be found: it announces, and lets readers dial it.
@@ -27,7 +26,7 @@ networker.once('peer-add', async (peer) => {
   // Blocks written now travel over the live stream as they are appended.
   for (const text of ['written while you were listening', 'bye!']) {
     await new Promise((resolve) => setTimeout(resolve, 100))
-    await engine.append(messages, Buffer.from(text))
+    await messages.append(Buffer.from(text))
   }
 })
 

@@ -1,8 +1,6 @@
 // The reader: looks a core up by its key on the DHT and prints its blocks as they arrive.
 //   node --conditions=source --import tsx examples/networker-reader.ts <key> <blocks> [--bootstrap host:port]
-import { Corestore } from '@corestore/core'
-import { randomAccessMemory } from '@corestore/engine'
-import { engine } from '@corestore/engine/internal'
+import { Corestore, randomAccessMemory } from '@corestore/core'
 import { Networker } from '@corestore/networker'
 import { networkOptions } from './networker-options.ts'
 
@@ -12,13 +10,13 @@ if (!key || !blocks) throw new Error('usage: networker-reader.ts <key> <blocks> 
 const store = new Corestore(randomAccessMemory)
 await store.ready()
 const copy = store.get(key)
-await engine.ready(copy)
+await copy.ready()
 
 const networker = new Networker(store, networkOptions(process.argv))
 // A reader looks up and need not announce: nobody has to find it.
 await networker.join(copy.discoveryKey as Buffer, { announce: false, lookup: true })
 for (let i = 0; i < Number(blocks); i++) {
-  const block = await engine.get(copy, i, { timeout: 30_000 })
+  const block = await copy.get(i, { timeout: 30_000 })
   console.log(`#${i}  ${block.toString()}`)
 }
 

@@ -4,9 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Corestore } from '@corestore/core'
-import { randomAccessMemory } from '@corestore/engine'
-import { engine } from '@corestore/engine/internal'
+import { Corestore, randomAccessMemory } from '@corestore/core'
 
 const kept = process.argv[2]
 const dir = kept ?? (await mkdtemp(join(tmpdir(), 'corestore-example-')))
@@ -17,9 +15,9 @@ await owner.ready()
 const chat = owner.namespace('chat')
 const messages = chat.default()
 const attachments = chat.get({ name: 'chat/attachments' })
-await Promise.all([engine.ready(messages), engine.ready(attachments)])
-await engine.append(messages, [Buffer.from('hello'), Buffer.from('is anyone there?')])
-await engine.append(attachments, Buffer.from('<cat.png, 42 KiB>'))
+await Promise.all([messages.ready(), attachments.ready()]) // promises, or hypercore 9's callbacks
+await messages.append([Buffer.from('hello'), Buffer.from('is anyone there?')])
+await attachments.append(Buffer.from('<cat.png, 42 KiB>'))
 console.log(`owner (on disk in ${dir}):`)
 console.log(`  messages     ${messages.key?.toString('hex')}  ${messages.length} blocks, writable`)
 console.log(`  attachments  ${attachments.key?.toString('hex')}  ${attachments.length} block, writable`)
@@ -41,7 +39,7 @@ for (const [label, copy, length] of [
   ['attachments', attachmentsCopy, 1],
 ] as const) {
   for (let i = 0; i < length; i++) {
-    const block = await engine.get(copy, i, { timeout: 10_000 })
+    const block = await copy.get(i, { timeout: 10_000 })
     console.log(`  ${label.padEnd(12)} #${i}  ${block.toString()}`)
   }
 }
