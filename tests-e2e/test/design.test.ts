@@ -98,3 +98,13 @@ test('the facade stays thin: @corestore/core/src is at most 800 non-blank lines'
   }
   assert.ok(lines <= 800, `${lines} non-blank lines in packages/core/src`)
 })
+
+test("no root API report names a type from an /internal entry: a user's types never depend on a seam", async () => {
+  for (const name of await published()) {
+    for (const file of await readdir(join(root, 'packages', name, 'api'))) {
+      if (file.endsWith('-internal.api.md')) continue
+      const report = await readFile(join(root, 'packages', name, 'api', file), 'utf8')
+      assert.doesNotMatch(report, /from '@corestore\/[a-z-]+\/internal'/, `${name}/api/${file}`)
+    }
+  }
+})

@@ -56,6 +56,9 @@ function listenerFor(self: { deref(): Corestore | undefined }, holdings: Holding
 
 /** What makes a `Corestore` a namespace view: only `Corestore` itself builds one (see `#view`). */
 type ViewOf = { readonly shared: SharedStore; readonly parent: Corestore; readonly name: string }
+declare const viewBrand: unique symbol
+/** A `ViewOf` as the constructor's signature shows it: opaque, so the store's internals are not in its type. */
+type ViewToken = { readonly [viewBrand]: true }
 
 /**
  * A corestore: the root store, or a namespace view of one (`store.namespace('a')`).
@@ -84,9 +87,9 @@ export class Corestore extends EventEmitter {
    * @param view internal: only `namespace()` and `namespaceOf()` pass it, to make a view
    * @throws {CorestoreError} `INVALID_STORAGE`, `INVALID_OPTION`, `INVALID_MASTER_KEY`
    */
-  constructor(storage: StorageInput, opts: CorestoreOptions = {}, ...view: [] | [ViewOf]) {
+  constructor(storage: StorageInput, opts: CorestoreOptions = {}, ...view: [] | [ViewToken]) {
     super()
-    const [of] = view
+    const of = view[0] as ViewOf | undefined
     this.#shared = of?.shared ?? new SharedStore(openStorage(storage, opts), parseStoreOptions(opts))
     this.#parent = of?.parent ?? null
     this.name = of?.name ?? rootName(opts)
@@ -343,7 +346,8 @@ export class Corestore extends EventEmitter {
 
   /** A view of this store named `name` in full (namespace() composes it; namespaceOf() reads it). */
   #view(name: string): Corestore {
-    return new Corestore(this.storage, {}, { shared: this.#shared, parent: this, name })
+    const of: ViewOf = { shared: this.#shared, parent: this, name }
+    return new Corestore(this.storage, {}, of as unknown as ViewToken)
   }
 
   #guard(method: string, needsOpen = true): void {
