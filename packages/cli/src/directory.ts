@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs'
 import { access, constants, lstat, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { MASTER_KEY_FILE } from '@corestore/bootstrap'
+import { engine } from '@corestore/engine/internal'
 import { UsageError } from './command.js'
 
 /**
@@ -25,7 +26,7 @@ export async function checkDirectory(dir: string, opts: { create: boolean }): Pr
     }
     return
   }
-  if (found.code !== 'ENOENT' && found.code !== 'ENOTDIR') throw new UsageError(`${dir}: ${reasonOf(found)}`)
+  if (!engine.isAbsent(found)) throw new UsageError(`${dir}: ${reasonOf(found)}`)
   // Only a link can be there and not be found: it points at nothing, and nothing can be created through it.
   if (await exists(dir)) throw new UsageError(`${dir} is a symbolic link to a path that does not exist`)
   const [above, st] = await nearestExisting(dir)
@@ -44,7 +45,7 @@ async function nearestExisting(dir: string): Promise<[string, Stats]> {
     path = parent
     const st = await stat(path).catch((err: NodeJS.ErrnoException) => err)
     if (!(st instanceof Error)) return [path, st]
-    if (st.code !== 'ENOENT' && st.code !== 'ENOTDIR') throw new UsageError(`${dir}: ${reasonOf(st)}`)
+    if (!engine.isAbsent(st)) throw new UsageError(`${dir}: ${reasonOf(st)}`)
   }
 }
 

@@ -14,7 +14,6 @@ export {
 export * as engine from './hypercore/promise.js'
 export { type BlockFiles, BlockReader, DamagedFiles } from './hypercore-files/blocks.js'
 export {
-  type CoreFileName,
   type Recovery,
   type RecoveryFiles,
   type RecoveryOptions,
@@ -22,11 +21,16 @@ export {
 } from './hypercore-files/recover.js'
 export {
   BITFIELD_PAGE_SIZE,
+  bitfieldPageSize,
+  type CoreFileName,
   HEADER_SIZE,
+  HYPERCORE_FILES,
   type HypercoreFiles,
   hypercoreHeader,
   lengthFromBitfield,
+  statedPageSize,
   storedSize,
+  withPageSize,
 } from './hypercore-files/stored-size.js'
 export { remoteAnswer } from './wire/remote-answer.js'
 export { limitUploads, outgoingBytes, uploadBacklog, uploadBacklogBelow } from './wire/upload-limit.js'

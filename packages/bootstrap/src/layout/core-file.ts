@@ -1,5 +1,5 @@
 import type { RandomAccessStorage, StorageCallback } from '@corestore/engine'
-import { BITFIELD_PAGE_SIZE, HEADER_SIZE } from '@corestore/engine/internal'
+import { HEADER_SIZE, statedPageSize, withPageSize } from '@corestore/engine/internal'
 
 /** What a core's tracked files ask of the core they belong to (see `CoreFiles`). */
 export interface FileOwner {
@@ -139,10 +139,8 @@ export class TrackedFile implements RandomAccessStorage {
  */
 function sanitized(cb: StorageCallback<Buffer>): StorageCallback<Buffer> {
   return (err, header) => {
-    if (!err && header && header.length >= HEADER_SIZE && header.readUInt16BE(5) === 0) {
-      const fixed = Buffer.from(header)
-      fixed.writeUInt16BE(BITFIELD_PAGE_SIZE, 5)
-      return cb(null, fixed)
+    if (!err && header && header.length >= HEADER_SIZE && statedPageSize(header) === 0) {
+      return cb(null, withPageSize(header))
     }
     cb(err, header)
   }

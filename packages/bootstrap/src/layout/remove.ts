@@ -1,13 +1,14 @@
 import type { RandomAccessStorage } from '@corestore/engine'
-import { engine } from '@corestore/engine/internal'
+import { engine, HYPERCORE_FILES } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
 import { fs, join } from '#node'
 import { Journal, type JournalEntry } from '../power-loss/journal.js'
+import { KEY_FILES } from '../power-loss/recovery.js'
 import type { Storage } from '../storage.js'
 import { coreDirectory, coreParents, corePath } from './paths.js'
 
 /** The files corestore and hypercore 9 write for a core. */
-export const CORE_FILES = ['key', 'secret_key', 'name', 'tree', 'data', 'bitfield', 'signatures'] as const
+export const CORE_FILES = [...KEY_FILES, ...HYPERCORE_FILES] as const
 
 /**
  * Delete a core's files. On a directory: its folder `xx/yy/<dk>` with everything in it, then `xx/yy`

@@ -2,6 +2,7 @@ import type { RandomAccessStorage } from '@corestore/engine'
 import {
   type CoreFileName,
   engine,
+  HYPERCORE_FILES,
   type Recovery,
   type RecoveryFiles,
   type RecoveryOptions,
@@ -9,9 +10,8 @@ import {
 } from '@corestore/engine/internal'
 import type { Storage } from '../storage.js'
 
-/** hypercore 9's files of a core, and the files that say whose core it is. */
-const HYPERCORE_FILES = ['bitfield', 'tree', 'data', 'signatures'] as const
-const KEY_FILES = ['key', 'name', 'secret_key'] as const
+/** The files that say whose core it is (hypercore 9's own are the engine's `HYPERCORE_FILES`). */
+export const KEY_FILES = ['key', 'name', 'secret_key'] as const
 
 /** Repair one core's hypercore files after a crash (see the engine's `recoverCore`). */
 export async function recoverFiles(storage: Storage, directory: string, opts: RecoveryOptions): Promise<Recovery> {

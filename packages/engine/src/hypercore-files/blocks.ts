@@ -1,5 +1,5 @@
 import { modules } from '#node'
-import { BITFIELD_PAGE_SIZE, HEADER_SIZE, NODE_SIZE } from './stored-size.js'
+import { BITFIELD_PAGE_SIZE, bitfieldPageSize, HEADER_SIZE, NODE_SIZE, nodeSize } from './stored-size.js'
 
 // Reading a core's blocks straight from hypercore 9's files, without opening it (hypercore rewrites
 // file headers on open): `data` holds the blocks end to end; block `i`'s size is in its leaf node
@@ -36,8 +36,7 @@ export class BlockReader {
   constructor(length: number, bitfield: Buffer | null, files: BlockFiles) {
     this.length = length
     this.#bitfield = bitfield ?? Buffer.alloc(0)
-    this.#pageSize =
-      this.#bitfield.length > HEADER_SIZE ? this.#bitfield.readUInt16BE(5) || BITFIELD_PAGE_SIZE : BITFIELD_PAGE_SIZE
+    this.#pageSize = this.#bitfield.length > HEADER_SIZE ? bitfieldPageSize(this.#bitfield) : BITFIELD_PAGE_SIZE
     this.#files = files
   }
 
@@ -71,9 +70,8 @@ export class BlockReader {
 
   /** The byte size in tree node `node` (flat-tree index). */
   async #size(node: number): Promise<number> {
-    const buf = await this.#files.tree(HEADER_SIZE + NODE_SIZE * node, NODE_SIZE)
-    // hypercore's "No node found": a node never written is all zeros.
-    if (buf === null || buf.every((b) => b === 0)) throw new DamagedFiles(`tree has no node ${node}`)
-    return Number(buf.readBigUInt64BE(32))
+    const size = nodeSize(await this.#files.tree(HEADER_SIZE + NODE_SIZE * node, NODE_SIZE))
+    if (size === null) throw new DamagedFiles(`tree has no node ${node}`)
+    return size
   }
 }

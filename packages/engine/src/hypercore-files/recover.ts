@@ -1,6 +1,15 @@
 import { modules } from '#node'
 import type { TreeNode } from '../hypercore/modules.js'
-import { BITFIELD_PAGE_SIZE, HEADER_SIZE, hypercoreHeader, NODE_SIZE, SIGNATURE_SIZE } from './stored-size.js'
+import {
+  bitfieldPageSize,
+  type CoreFileName,
+  HEADER_SIZE,
+  hypercoreHeader,
+  NODE_SIZE,
+  SIGNATURE_SIZE,
+} from './stored-size.js'
+
+export type { CoreFileName }
 
 // hypercore 9 writes a block's data, tree nodes and signature in parallel, then the bitfield that
 // claims it, and syncs nothing: after a power cut any of those writes may be missing or torn. This
@@ -11,7 +20,6 @@ const crypto = modules.crypto
 const flat = modules.flat
 
 /** The hypercore 9 files recovery reads and rewrites. */
-export type CoreFileName = 'bitfield' | 'tree' | 'data' | 'signatures'
 
 /** Raw access to one core's files; reads give `null` where a file is absent or ends before. */
 export interface RecoveryFiles {
@@ -115,8 +123,7 @@ async function readState(files: RecoveryFiles): Promise<State> {
   const size = await files.size('bitfield')
   const file = (size > 0 && (await files.read('bitfield', 0, size))) || Buffer.alloc(0)
   // A header lost to the crash (zeros, or short) says nothing: hypercore 9 writes 3584-byte pages.
-  const stated = file.length >= HEADER_SIZE ? file.readUInt16BE(5) : 0
-  const pageSize = stated || BITFIELD_PAGE_SIZE
+  const pageSize = bitfieldPageSize(file)
   const pages: Buffer[] = []
   for (let offset = HEADER_SIZE; offset < file.length; offset += pageSize) {
     const page = Buffer.alloc(pageSize)

@@ -14,6 +14,38 @@ export const NODE_SIZE = 40
 export const SIGNATURE_SIZE = 64
 /** The page size hypercore 9 writes in new `bitfield` headers. */
 export const BITFIELD_PAGE_SIZE = 3584
+/** Where a header keeps its entry size (a bitfield's page size), a uint16 big-endian. */
+const ENTRY_SIZE_OFFSET = 5
+
+/** hypercore 9's files of a core (besides its `key` and `secret_key`). */
+export const HYPERCORE_FILES = ['bitfield', 'tree', 'data', 'signatures'] as const
+export type CoreFileName = (typeof HYPERCORE_FILES)[number]
+
+/** The page size a `bitfield` header states; 0 when it states none (a short header, or one a crash zeroed). */
+export function statedPageSize(header: Buffer): number {
+  return header.length >= HEADER_SIZE ? header.readUInt16BE(ENTRY_SIZE_OFFSET) : 0
+}
+
+/** The page size to read a `bitfield` with: the one its header states, else 3584, all hypercore 9 writes. */
+export function bitfieldPageSize(header: Buffer): number {
+  return statedPageSize(header) || BITFIELD_PAGE_SIZE
+}
+
+/** A copy of `header` stating `pageSize`. */
+export function withPageSize(header: Buffer, pageSize = BITFIELD_PAGE_SIZE): Buffer {
+  const copy = Buffer.from(header)
+  copy.writeUInt16BE(pageSize, ENTRY_SIZE_OFFSET)
+  return copy
+}
+
+/**
+ * The byte size a `tree` node (as read, `NODE_SIZE` bytes) holds for the blocks below it; `null` when
+ * it is not there: absent, short, or never written (hypercore's "No node found": all zeros).
+ */
+export function nodeSize(node: Buffer | null): number | null {
+  if (!node || node.length < NODE_SIZE || node.every((b) => b === 0)) return null
+  return Number(node.readBigUInt64BE(32))
+}
 
 const HEADERS = {
   bitfield: { type: 0, size: BITFIELD_PAGE_SIZE, name: '' },
@@ -29,7 +61,7 @@ export function hypercoreHeader(file: keyof typeof HEADERS, pageSize?: number): 
   const { type, size, name } = HEADERS[file]
   const buf = Buffer.alloc(HEADER_SIZE)
   buf.set([5, 2, 87, type, 0])
-  buf.writeUInt16BE(pageSize ?? size, 5)
+  buf.writeUInt16BE(pageSize ?? size, ENTRY_SIZE_OFFSET)
   if (name) {
     buf[7] = name.length
     buf.write(name, 8)
@@ -71,7 +103,7 @@ export async function storedSize(files: HypercoreFiles): Promise<StoredSize | nu
 /** The length hypercore 9 gives a core from its `bitfield` file (absent: 0). */
 export function lengthFromBitfield(file: Buffer | null): number {
   if (!file || file.length <= HEADER_SIZE) return 0
-  const pageSize = file.readUInt16BE(5) || BITFIELD_PAGE_SIZE
+  const pageSize = bitfieldPageSize(file)
   const pages: Buffer[] = []
   for (let offset = HEADER_SIZE; offset < file.length; offset += pageSize) {
     pages.push(file.subarray(offset, offset + pageSize))
@@ -83,11 +115,8 @@ async function rootsSize(files: HypercoreFiles, length: number): Promise<number 
   if (length <= 0) return 0
   let total = 0
   for (const index of flat.fullRoots(2 * length)) {
-    const node = await files.tree(HEADER_SIZE + NODE_SIZE * index, NODE_SIZE)
-    if (!node || node.length < NODE_SIZE) return null
-    const size = Number(node.readBigUInt64BE(32))
-    // hypercore's "No node found": a blank hash with size 0 was never written.
-    if (size === 0 && node.subarray(0, 32).every((b) => b === 0)) return null
+    const size = nodeSize(await files.tree(HEADER_SIZE + NODE_SIZE * index, NODE_SIZE))
+    if (size === null) return null
     total += size
   }
   return total
