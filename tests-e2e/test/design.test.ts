@@ -3,6 +3,7 @@
 // sibling packages use: every `/internal` entry exists, is in the package's `exports`, and its README
 // says it is outside the API.
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -76,7 +77,15 @@ test('every /internal a package imports is an entry of its exports, and its READ
   }
 })
 
-test("no package root exports a value that only sibling packages use: @corestore/core's root is the store's API", async () => {
+test("every value a package root exports is in its README, and @corestore/core's root is the store's API", async () => {
+  for (const name of await published()) {
+    const readme = await readFile(join(root, 'packages', name, 'README.md'), 'utf8')
+    const exported = Object.keys(await import(`@corestore/${name}`))
+    for (const key of exported.filter((k) => k !== 'default' && k !== 'module.exports')) {
+      const named = new RegExp(`\`[^\`\n]*\\b${key}\\b[^\`\n]*\``)
+      assert.match(readme, named, `@corestore/${name} exports ${key}, which its README does not document`)
+    }
+  }
   const core = await import('@corestore/core')
   assert.deepEqual(Object.keys(core).sort(), [
     'Corestore',
@@ -89,6 +98,14 @@ test("no package root exports a value that only sibling packages use: @corestore
   ])
   const engine = await import('@corestore/engine')
   assert.equal('engine' in engine, false, '@corestore/engine has no grab-bag of helpers at its root')
+})
+
+test("every path docs/design.md's table of concerns names exists", async () => {
+  const text = await readFile(join(root, 'docs/design.md'), 'utf8')
+  const table = text.slice(text.indexOf('### Where a concern lives'))
+  const paths = [...table.matchAll(/\| `(packages\/[^`]+)` \|/g)].map((m) => m[1] as string)
+  assert.ok(paths.length >= 10, 'the table names the places')
+  for (const path of paths) assert.ok(existsSync(join(root, path)), `${path} exists`)
 })
 
 test('the facade stays thin: @corestore/core/src is at most 800 non-blank lines', async () => {

@@ -1,6 +1,5 @@
 // @corestore/bootstrap's user API: a store's storage, master key and stored cores. What the other
 // corestore packages share besides is in internal.ts (`@corestore/bootstrap/internal`), outside semver.
-export { type CoreIdentity, type CoreState, type CoreStorage, coreStorage } from './core-storage.js'
 export { MASTER_KEY_FILE } from './layout/paths.js'
 export { readStoredSize, type StoredCore, type StoredCoresOptions, storedCores } from './layout/stored-cores.js'
 export { loadMasterKey, readMasterKey } from './master-key.js'

@@ -1,7 +1,8 @@
-import { type CoreIdentity, coreStorage, openStorage, type Storage } from '@corestore/bootstrap'
-import { coreKeyOptions } from '@corestore/bootstrap/internal'
+import { openStorage, type Storage } from '@corestore/bootstrap'
+import { coreKeyOptions, coreStorage } from '@corestore/bootstrap/internal'
 import { createHypercore, type Hypercore } from '@corestore/engine'
 import { engine } from '@corestore/engine/internal'
+import type { CoreIdentity } from '@corestore/keychain'
 import { discoveryKey, type Keychain } from '@corestore/keychain'
 
 /** What a store knows of a core derived from `name`. */

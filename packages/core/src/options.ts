@@ -1,4 +1,5 @@
-import { type CoreCache, cacheFromOptions } from '@corestore/cache'
+import type { CoreCache } from '@corestore/cache'
+import { cacheFromOptions } from '@corestore/cache/internal'
 import type { Hypercore, HypercoreCacheOption, HypercoreOptions } from '@corestore/engine'
 import { checkHypercoreOptions } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'

@@ -1,14 +1,8 @@
-import {
-  type CoreIdentity,
-  coreStorage,
-  type Storage,
-  type StoredCore,
-  type StoredCoresOptions,
-  storedCores,
-} from '@corestore/bootstrap'
+import { type Storage, type StoredCore, type StoredCoresOptions, storedCores } from '@corestore/bootstrap'
 import {
   coreKeyOptions,
   coreNotFound,
+  coreStorage,
   hasStoredCore,
   type OpenedStore,
   openStore,
@@ -19,7 +13,7 @@ import type { CoreCache } from '@corestore/cache'
 import { createHypercore, type Hypercore, type HypercoreOptions, type ReplicationOptions } from '@corestore/engine'
 import { engine, lazyNoiseKeyPair, perCoreCache, streamOptions } from '@corestore/engine/internal'
 import { CorestoreError } from '@corestore/errors'
-import { discoveryKey, Keychain } from '@corestore/keychain'
+import { type CoreIdentity, discoveryKey, Keychain } from '@corestore/keychain'
 import { Identities, requestMatches } from '@corestore/keychain/internal'
 import { Lifecycle } from '@corestore/lifecycle'
 import type { Holdings, CorestoreInner as InnerOf } from '@corestore/namespace'
@@ -116,8 +110,10 @@ export class SharedStore {
   }
 
   async #open(): Promise<void> {
-    this.#files = await openStore(this.storage, this.#options.masterKey)
-    this.#identities = new Identities(new Keychain(this.#files.masterKey))
+    const files = await openStore(this.storage, this.#options.masterKey)
+    this.#files = files
+    // A key openStore loaded or was given is 32 bytes, checked: the keychain takes it without fail.
+    this.#identities = new Identities(new Keychain(files.masterKey))
   }
 
   /** The cache id (hex discovery key) of the core a request names. Cheap for keys and names seen before. */

@@ -1,69 +1,73 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import Module, { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { ResolutionHookUnavailable, registerModule, whileLoading } from '../src/module-hooks/resolve.ts'
+import { registerModule, whileLoading } from '../src/module-hooks/resolve.ts'
 
+// Each request below is made once per process: Node caches a parent's resolution of a request, and a
+// second require() of it would not ask the resolver at all.
 const require = createRequire(import.meta.url)
 const loader = Module as unknown as { _resolveFilename?: unknown }
 const here = dirname(fileURLToPath(import.meta.url))
+const thisFile = fileURLToPath(import.meta.url)
 
-test('a redirect answers requests from the folders it covers while loading, and nothing after', () => {
+test('a redirect answers requests from the folders it covers while loading; the rest resolve as before, and nothing after', () => {
   const before = loader._resolveFilename
   const id = `${here}/virtual-answer.cjs`
   registerModule(id, { answer: 42 })
-  const seen: string[] = []
+  const asked: string[] = []
   const loaded = whileLoading(
     'a test module',
     [here],
     (request, from) => {
-      seen.push(`${request} from ${from === __filenameOf() ? 'this test' : from}`)
+      asked.push(`${request} from ${from === thisFile ? 'this test' : from}`)
       return request === 'the-answer' ? id : undefined
     },
-    () => [require('the-answer') as { answer: number }, typeof (require('node:path') as { join: unknown }).join],
+    (): [{ answer: number }, unknown] => [
+      require('the-answer'),
+      (require('flat-tree') as { fullRoots: unknown }).fullRoots,
+    ],
   )
-  assert.deepEqual(loaded, [{ answer: 42 }, 'function'], 'the redirect answered; other requests resolved as usual')
-  assert.deepEqual(seen.slice(0, 1), ['the-answer from this test'])
+  assert.equal(loaded[0].answer, 42, 'the redirect answered')
+  assert.equal(typeof loaded[1], 'function', 'a request the redirect leaves alone resolves as before')
+  assert.deepEqual(asked, ['the-answer from this test', 'flat-tree from this test'])
   assert.equal(loader._resolveFilename, before, 'the resolver is the one installed before')
   assert.throws(() => require('the-answer'), { code: 'MODULE_NOT_FOUND' })
 })
 
 test('requests from files outside the folders never reach the redirect', () => {
   const asked: string[] = []
-  whileLoading(
+  const pkg = whileLoading(
     'a test module',
     ['/nowhere/at/all'],
     (request) => void asked.push(request),
-    () => require('node:os'),
+    () => require('random-access-memory/package.json') as { name: string },
   )
+  assert.equal(pkg.name, 'random-access-memory')
   assert.deepEqual(asked, [])
 })
 
-test('without Module._resolveFilename the engine says what it cannot load, with a code, and changes nothing', () => {
-  const original = loader._resolveFilename
-  loader._resolveFilename = undefined
-  try {
-    assert.throws(
-      () =>
-        whileLoading(
-          'noise-protocol 3.0.1',
-          [here],
-          () => undefined,
-          () => 'loaded',
-        ),
-      (err: unknown) =>
-        err instanceof ResolutionHookUnavailable &&
-        err.code === 'MODULE_HOOK_UNAVAILABLE' &&
-        /cannot load noise-protocol 3\.0\.1/.test(err.message) &&
-        /README, "Module hooks"/.test(err.message),
-    )
-    assert.equal(loader._resolveFilename, undefined)
-  } finally {
-    loader._resolveFilename = original
-  }
+test('without Module._resolveFilename, importing the engine fails with MODULE_HOOK_UNAVAILABLE, not a stack from hypercore', () => {
+  const node = fileURLToPath(new URL('../src/hypercore/node.ts', import.meta.url))
+  const script = `
+    import Module from 'node:module'
+    Module._resolveFilename = undefined
+    try {
+      await import(${JSON.stringify(node)})
+      console.log('loaded')
+    } catch (err) {
+      console.log(err.code, err.name)
+      console.log(err.message)
+    }`
+  const child = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
+    { encoding: 'utf8', timeout: 30_000 },
+  )
+  assert.equal(child.status, 0, child.stderr)
+  const [first, message] = child.stdout.trim().split('\n')
+  assert.equal(first, 'MODULE_HOOK_UNAVAILABLE ResolutionHookUnavailable')
+  assert.match(message ?? '', /^@corestore\/engine cannot load hypercore 9: .*README, "Module hooks"/)
 })
-
-function __filenameOf(): string {
-  return fileURLToPath(import.meta.url)
-}

@@ -75,6 +75,7 @@ function bytesOf(name: unknown, argument: string): Buffer {
   throw new KeychainError('INVALID_NAME', argument, `must be a string or a Buffer/Uint8Array, got ${typeOf(name)}`)
 }
 
+/** The keychain's words for a value in its messages ("got number"), kept as they were; `describe` of @corestore/errors says "a number". */
 function typeOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }

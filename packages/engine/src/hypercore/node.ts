@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { withKnownGoodNoise } from '../module-hooks/noise-pin.js'
 import { withPageTables } from '../module-hooks/page-tables.js'
+import { requireResolutionHook } from '../module-hooks/resolve.js'
 import type {
   BitfieldConstructor,
   EngineModules,
@@ -15,8 +16,10 @@ import type {
 import type { HypercoreConstructor } from './types.js'
 
 // Node: `#node` resolves here. The engine packages are loaded by require, so that hypercore and
-// hypercore-protocol load with noise-protocol 3.0.1 (see noise.ts) and hypercore's bitfields get page
-// tables that grow on demand (see page-table-hook.ts).
+// hypercore-protocol load with noise-protocol 3.0.1 (see ../module-hooks/noise-pin.ts) and hypercore's
+// bitfields get page tables that grow on demand (see ../module-hooks/page-tables.ts). Both need
+// Node's CommonJS resolver: without one, say so before anything else asks it.
+requireResolutionHook('hypercore 9')
 const require = createRequire(import.meta.url)
 const hypercoreRequire = createRequire(require.resolve('hypercore'))
 

@@ -1,5 +1,6 @@
 import Module, { createRequire } from 'node:module'
 import { dirname, sep } from 'node:path'
+import { CorestoreError } from '@corestore/errors'
 
 // The one place the engine reaches into Node's CommonJS resolution. hypercore 9 and hypercore-protocol 8
 // are CommonJS and pick their own dependencies; twice the engine must hand them another module than
@@ -24,11 +25,10 @@ const loader = Module as unknown as { _resolveFilename?: ResolveFilename; _cache
 export type Redirect = (request: string, from: string, resolved: () => string) => string | undefined
 
 /** Thrown when this Node has no `Module._resolveFilename` to hook (a bundler's Node build, say). */
-export class ResolutionHookUnavailable extends Error {
-  readonly code = 'MODULE_HOOK_UNAVAILABLE'
-
+export class ResolutionHookUnavailable extends CorestoreError<'MODULE_HOOK_UNAVAILABLE'> {
   constructor(what: string) {
     super(
+      'MODULE_HOOK_UNAVAILABLE',
       `@corestore/engine cannot load ${what}: this runtime has no Module._resolveFilename (the engine needs Node's CommonJS loader; see @corestore/engine's README, "Module hooks")`,
     )
     this.name = 'ResolutionHookUnavailable'
@@ -36,12 +36,20 @@ export class ResolutionHookUnavailable extends Error {
 }
 
 /**
+ * Throw `ResolutionHookUnavailable` (naming `what`) unless this runtime has the resolver the hooks wrap.
+ * The engine calls it first, before anything asks the resolver.
+ */
+export function requireResolutionHook(what: string): void {
+  if (typeof loader._resolveFilename !== 'function') throw new ResolutionHookUnavailable(what)
+}
+
+/**
  * Run `load` with `redirect` consulted for every CommonJS request made from a file under one of
  * `folders`; requests from elsewhere, and every request once `load` returns, resolve as before.
  */
 export function whileLoading<T>(what: string, folders: readonly string[], redirect: Redirect, load: () => T): T {
-  const original = loader._resolveFilename
-  if (typeof original !== 'function') throw new ResolutionHookUnavailable(what)
+  requireResolutionHook(what)
+  const original = loader._resolveFilename as ResolveFilename
   const prefixes = folders.map((dir) => (dir.endsWith(sep) ? dir : dir + sep))
   const resolve: ResolveFilename = function (request, parent, ...rest) {
     const usual = () => original.call(this, request, parent, ...rest)
