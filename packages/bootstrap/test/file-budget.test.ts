@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -64,6 +65,57 @@ test('close waits for the operations before it, refuses those after, and destroy
   assert.equal(budget.held, 0)
   await engine.call((cb) => file.destroy(cb))
   await assert.rejects(stat(join(dir, 'x')), { code: 'ENOENT' })
+})
+
+const readAt = (file: ReturnType<FileBudget['file']>, offset: number, size: number): Promise<Buffer> =>
+  engine.call<Buffer>((cb) => file.read(offset, size, cb))
+
+test('reads of the same bytes asked for while one is under way share it, and each caller gets its own copy', async (t) => {
+  const dir = await tmpDir(t)
+  const file = new FileBudget(4).file('f', dir)
+  await engine.write(file, 0, Buffer.from('abcdef'))
+  const reads = t.mock.method(fs, 'read')
+  const same = [readAt(file, 1, 3), readAt(file, 1, 3), readAt(file, 1, 3)]
+  const otherSize = readAt(file, 1, 2)
+  const otherOffset = readAt(file, 2, 3)
+  const values = await Promise.all(same)
+  assert.deepEqual(values.map(String), ['bcd', 'bcd', 'bcd'])
+  assert.equal(String(await otherSize), 'bc')
+  assert.equal(String(await otherOffset), 'cde')
+  assert.equal(reads.mock.callCount(), 3, 'one read for the three alike, one each for the others')
+  ;(values[0] as Buffer)[0] = 0x78
+  assert.deepEqual(values.slice(1).map(String), ['bcd', 'bcd'], 'no caller sees what another does to its bytes')
+  const failed = await Promise.allSettled([readAt(file, 4, 10), readAt(file, 4, 10)])
+  assert.deepEqual(
+    failed.map((r) => r.status),
+    ['rejected', 'rejected'],
+    'a read past the end fails for everyone who waited for it',
+  )
+  await engine.closeStorage(file)
+})
+
+test('a read asked for after a write never shares a read from before it', async (t) => {
+  const dir = await tmpDir(t)
+  const file = new FileBudget(4).file('f', dir)
+  await engine.write(file, 0, Buffer.from('aaaa'))
+  const original = fs.read
+  let held = true
+  // The first read's bytes come back only after the write below has landed.
+  const reads = t.mock.method(fs, 'read', (...args: unknown[]) => {
+    const cb = args.pop() as (...a: unknown[]) => void
+    const delayed = held
+    held = false
+    ;(original as (...a: unknown[]) => void)(...args, (...a: unknown[]) =>
+      delayed ? setTimeout(() => cb(...a), 50) : cb(...a),
+    )
+  })
+  const before = readAt(file, 0, 4)
+  await engine.write(file, 0, Buffer.from('bbbb'))
+  const after = readAt(file, 0, 4)
+  assert.equal(String(await after), 'bbbb')
+  assert.equal(String(await before), 'aaaa')
+  assert.equal(reads.mock.callCount(), 2)
+  await engine.closeStorage(file)
 })
 
 test('maxOpenFiles is a positive integer or Infinity; the default stays within the process limit', () => {

@@ -114,6 +114,25 @@ export class FileBudget {
 
 type Operation = (file: RandomAccessStorage) => void
 
+/** A read under way, and everyone waiting for its bytes. */
+interface ReadUnderWay {
+  readonly size: number
+  readonly callers: StorageCallback<Buffer>[]
+}
+
+/** Call back every caller of a shared read: the first with the bytes, each other with a copy; a throw waits for the rest. */
+function answerAll(callers: StorageCallback<Buffer>[], err: Error | null, value: Buffer | undefined): void {
+  let thrown: { error: unknown } | null = null
+  for (let i = 0; i < callers.length; i++) {
+    try {
+      ;(callers[i] as StorageCallback<Buffer>)(err, i === 0 || !value ? value : Buffer.from(value))
+    } catch (error) {
+      thrown ??= { error }
+    }
+  }
+  if (thrown) throw thrown.error
+}
+
 /**
  * One file of a directory store under a budget. It behaves as the random-access-storage 1 instance
  * random-access-file 2 gives (operations after `close()` fail with `Closed`, `close()` waits for the
@@ -143,6 +162,12 @@ class BudgetedFile implements RandomAccessStorage {
   #pending = 0
   /** Callbacks of `close()`, from its first call until it finished. */
   #closing: StorageCallback[] | null = null
+  /**
+   * Reads under way by offset, and who else waits for each: a read of the same bytes asked for
+   * meanwhile waits for it instead of reading again. Forgotten at every write or del, so that a read
+   * asked for after one is never answered with bytes read before it.
+   */
+  #reads: Map<number, ReadUnderWay> | null = null
 
   constructor(budget: FileBudget, path: string, directory: string) {
     this.#budget = budget
@@ -150,15 +175,42 @@ class BudgetedFile implements RandomAccessStorage {
     this.#directory = directory
   }
 
+  /**
+   * hypercore 9 caches a tree node only once its read is back, and never a signature: a core that
+   * answers many peers at once asks for the same node or signature again while the first read of it
+   * is still under way (16 readers in the swarm bench: 114,000 of 134,000 tree reads and 25,400 of
+   * 25,600 signature reads). Such a read waits for the one under way; each caller after the first
+   * gets a copy of the bytes, as if it had read them itself.
+   */
   read(offset: number, size: number, cb: StorageCallback<Buffer>): void {
-    this.#run<Buffer>((file, done) => file.read(offset, size, done), cb)
+    const read = (file: RandomAccessStorage, done: StorageCallback<Buffer>) => file.read(offset, size, done)
+    if (this.#closing || this.closed) {
+      this.#run(read, cb)
+      return
+    }
+    this.#reads ??= new Map()
+    const reads = this.#reads
+    const under = reads.get(offset)
+    if (under) {
+      if (under.size === size) under.callers.push(cb)
+      else this.#run(read, cb)
+      return
+    }
+    const mine: ReadUnderWay = { size, callers: [cb] }
+    reads.set(offset, mine)
+    this.#run(read, (err, value) => {
+      if (this.#reads?.get(offset) === mine) this.#reads.delete(offset)
+      answerAll(mine.callers, err, value)
+    })
   }
 
   write(offset: number, data: Buffer, cb: StorageCallback = noop): void {
+    this.#reads?.clear()
     this.#run((file, done) => file.write(offset, data, done), cb)
   }
 
   del(offset: number, size: number, cb: StorageCallback = noop): void {
+    this.#reads?.clear()
     this.#run((file, done) => file.del(offset, size, done), cb)
   }
 
