@@ -49,6 +49,11 @@ const YARN_ENV = {
   YARN_ENABLE_TELEMETRY: '0',
 }
 
+/** `yarn <args>` in `cwd` as a user runs it there: through corepack, with the project's own yarn. */
+function yarn(args: string[], cwd: string, timeout = 60_000): Promise<Ran> {
+  return run('corepack', ['yarn', ...args], cwd, timeout, YARN_ENV)
+}
+
 /** `name@version` of a packed package, as a user would ask for it. */
 function spec(name: string): string {
   const pkg = packed.find((p) => p.manifest.name === name)
@@ -393,34 +398,20 @@ describe('a registry install', { timeout: 300_000 }, () => {
   const cached = Object.keys(createRequire(import.meta.url).cache)
   console.log('page tables:', cached.some((id) => id.endsWith('page-table.memory-pager.cjs')))
   console.log('memory-pager loaded:', cached.some((id) => /[\\\\/]memory-pager[\\\\/]index\\.js$/.test(id)))`
-        const ran = await replicateExample(dir, check, (file, cwd) =>
-          run('corepack', ['yarn', 'node', file], cwd, 60_000, YARN_ENV),
-        )
+        const ran = await replicateExample(dir, check, (file, cwd) => yarn(['node', file], cwd))
         assert.equal(ran.code, 0, told(ran))
         assert.equal(ran.stdout, 'replicated: hello\npage tables: true\nmemory-pager loaded: false\n')
       })
 
       test('yarn corestore info and cat read the store the example wrote', async () => {
-        const info = await run(
-          'corepack',
-          ['yarn', 'corestore', 'info', 'core-readme/my-store', '--json'],
-          dir,
-          60_000,
-          YARN_ENV,
-        )
+        const info = await yarn(['corestore', 'info', 'core-readme/my-store', '--json'], dir)
         assert.equal(info.code, 0, told(info))
         const shown = JSON.parse(info.stdout) as { cores: { name: string; writable: boolean }[] }
         assert.deepEqual(
           shown.cores.map((c) => `${c.name} ${c.writable}`),
           ['default true'],
         )
-        const cat = await run(
-          'corepack',
-          ['yarn', 'corestore', 'cat', 'core-readme/my-store', 'default'],
-          dir,
-          60_000,
-          YARN_ENV,
-        )
+        const cat = await yarn(['corestore', 'cat', 'core-readme/my-store', 'default'], dir)
         assert.equal(cat.code, 0, told(cat))
         assert.equal(cat.stdout, 'hello\n')
       })
@@ -453,7 +444,7 @@ async function yarnInstall(
   ]
   await writeFile(join(dir, '.yarnrc.yml'), `${rc.join('\n')}\n`)
   await writeFile(join(dir, 'yarn.lock'), '')
-  return run('corepack', ['yarn', 'install'], dir, 180_000, YARN_ENV)
+  return yarn(['install'], dir, 180_000)
 }
 
 /** npm as the tests run it: from its cache when it can, without its audit and funding requests. */
