@@ -32,5 +32,6 @@ export {
   storedSize,
   withPageSize,
 } from './hypercore-files/stored-size.js'
+export { createFifo, type Fifo } from './wire/fifo.js'
 export { remoteAnswer } from './wire/remote-answer.js'
 export { limitUploads, outgoingBytes, uploadBacklog, uploadBacklogBelow } from './wire/upload-limit.js'

@@ -1,3 +1,5 @@
+import { createFifo } from '@corestore/engine/internal'
+
 /**
  * Runs the look-ups one stream's peer asks for, a few at a time and each key once, so a peer
  * flooding requests queues behind itself instead of piling up file opens for the whole store.
@@ -8,8 +10,7 @@ export class LookupQueue<T> {
   readonly #concurrency: number
   readonly #run: (key: Buffer) => Promise<T>
   readonly #done: (key: Buffer, result: T | null) => unknown
-  #waiting: Buffer[] = []
-  #head = 0
+  readonly #waiting = createFifo<Buffer>()
   readonly #queued = new Set<string>()
   #running = 0
   #stopped = false
@@ -21,7 +22,7 @@ export class LookupQueue<T> {
   }
 
   get pending(): number {
-    return this.#waiting.length - this.#head + this.#running
+    return this.#waiting.length + this.#running
   }
 
   push(key: Buffer): void {
@@ -35,19 +36,13 @@ export class LookupQueue<T> {
   /** Drop what is waiting; look-ups under way finish but report nothing. */
   stop(): void {
     this.#stopped = true
-    this.#waiting = []
-    this.#head = 0
+    this.#waiting.clear()
     this.#queued.clear()
   }
 
   #drain(): void {
-    while (!this.#stopped && this.#running < this.#concurrency && this.#head < this.#waiting.length) {
-      const key = this.#waiting[this.#head++] as Buffer
-      // Drop the consumed front now and then: shift() on a long flood queue would be quadratic.
-      if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
-        this.#waiting = this.#waiting.slice(this.#head)
-        this.#head = 0
-      }
+    while (!this.#stopped && this.#running < this.#concurrency && this.#waiting.length > 0) {
+      const key = this.#waiting.shift() as Buffer
       this.#running++
       this.#run(key)
         .then(

@@ -1,6 +1,7 @@
 import type { ProtocolStream, RequestMessage } from '../hypercore/types.js'
 import { answerRequest, type HypercorePeer, isHypercorePeer } from './answer-request.js'
 import { type Channel, type Channelizer, channelizerOf } from './channelizer.js'
+import { createFifo } from './fifo.js'
 
 /** How much a protocol stream may take on for a peer that asks and does not read. */
 export interface UploadLimits {
@@ -94,8 +95,7 @@ interface Job {
 class UploadLimit {
   readonly #hooks: StreamInternals
   readonly #limits: Required<UploadLimits>
-  #waiting: Job[] = []
-  #head = 0
+  readonly #waiting = createFifo<Job>()
   #answering = 0
   #pumping = false
   /** Requests outstanding per channel, waiting or being answered. */
@@ -135,8 +135,7 @@ class UploadLimit {
     const predestroy = hooks._predestroy
     hooks._predestroy = () => {
       predestroy.call(hooks)
-      this.#waiting = []
-      this.#head = 0
+      this.#waiting.clear()
       this.#release()
       for (const { resolve } of this.#belowWaiters.splice(0)) resolve()
     }
@@ -144,7 +143,7 @@ class UploadLimit {
 
   /** Requests waiting or being answered. */
   get backlog(): number {
-    return this.#waiting.length - this.#head + this.#answering
+    return this.#waiting.length + this.#answering
   }
 
   below(count: number): Promise<void> {
@@ -166,11 +165,11 @@ class UploadLimit {
     this.#pumping = true
     const hooks = this.#hooks
     while (
-      this.#head < this.#waiting.length &&
+      this.#waiting.length > 0 &&
       this.#answering < this.#limits.concurrency &&
       hooks._readableState.buffered < this.#limits.maxBuffered
     ) {
-      const job = this.#next()
+      const job = this.#waiting.shift() as Job
       // Closed since it asked: hypercore-protocol would have dropped the request.
       if (this.#hooks.destroying || job.channel.localId === -1) {
         this.#settle(job.channel)
@@ -184,16 +183,6 @@ class UploadLimit {
       })
     }
     this.#pumping = false
-  }
-
-  #next(): Job {
-    const job = this.#waiting[this.#head++] as Job
-    // Drop the consumed front now and then: shift() on a long queue would be quadratic.
-    if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
-      this.#waiting = this.#waiting.slice(this.#head)
-      this.#head = 0
-    }
-    return job
   }
 
   #settle(channel: Channel): void {
