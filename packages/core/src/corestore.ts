@@ -325,14 +325,17 @@ export class Corestore extends EventEmitter {
   async #close(): Promise<void> {
     dropped.unregister(this)
     this.#shared.retained.delete(this)
-    // The root keeps listening while it closes its cores, so 'core-close' reports each of them.
-    if (this.#parent !== null) this.#shared.listeners.delete(this.#listener)
-    // The root's close closes every core and empties the cache: releasing its references first would
-    // only move each core into the passive LRU (evicting, and closing, those past its bound) on the way.
-    if (this.#parent === null) this.#holdings.forgetAll()
-    else this.#holdings.releaseAll()
+    if (this.#parent !== null) {
+      this.#shared.listeners.delete(this.#listener)
+      this.#holdings.releaseAll()
+      return
+    }
+    // The root closes every core and empties the cache: releasing its references first would only
+    // move each core into the passive LRU (evicting, and closing, those past its bound) on the way.
+    // It keeps listening meanwhile, so 'core-close' reports each of them.
+    this.#holdings.forgetAll()
     try {
-      if (this.#parent === null) await this.#shared.close()
+      await this.#shared.close()
     } finally {
       this.#shared.listeners.delete(this.#listener)
     }

@@ -83,7 +83,10 @@ export const MAX_COALESCED_BYTES = 64 * 1024
  * a have), and every write to the connection is encrypted, framed and handed to UDX on its own:
  * a writer answering requests as its disk reads complete emits dozens of messages a turn. The
  * bytes are the same stream; only its chunking changes. Backpressure as with pipe(): the stream
- * pauses while the connection is full, and the connection ends when the stream does.
+ * pauses while the connection is full, and the connection ends when the stream does. It is the
+ * transport's cost per write that this saves (secret-stream's encryption and framing, a UDX send),
+ * so it lives here: a stream a program pipes into a socket of its own is left as hypercore-protocol
+ * chunks it.
  */
 function sendCoalesced(stream: ProtocolStream, connection: SwarmConnection): void {
   let chunks: Buffer[] = []

@@ -36,8 +36,10 @@ const DEFAULT_LOOKUPS_IN_FLIGHT = 16
  * No core is opened for a peer while this many of its requests (or twice the look-up concurrency,
  * if more) wait to be answered: two hypercore 9 cores' worth of requests in flight (32 each), so a
  * peer downloading a large core still gets the cores it asks for meanwhile. With the default
- * `cacheSize` (look-ups 250 at once) at most 500 requests, so at most 750 cores with work to do
- * while 1,000 are kept: the LRU evicts idle cores, not ones whose blocks are on their way.
+ * `cacheSize` (look-ups 250 at once) at most 500 requests a peer, so one peer has at most 750 cores
+ * with work to do while 1,000 are kept: the LRU evicts idle cores, not ones whose blocks are on their
+ * way. The pacing is per peer and the bound store-wide: several such peers together can outrun it
+ * (docs/replication.md).
  */
 const MIN_BACKLOG = 64
 

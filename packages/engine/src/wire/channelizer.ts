@@ -1,4 +1,4 @@
-import type { ProtocolStream } from '../hypercore/types.js'
+import type { ProtocolChannel, ProtocolStream } from '../hypercore/types.js'
 
 /**
  * hypercore-protocol 8's `Channelizer`: what of it the upload limit and `remoteAnswer` hook into.
@@ -22,8 +22,8 @@ export const CHANNEL_MESSAGES = [
 
 type MessageHandler = (channelId: number, ...message: unknown[]) => void
 
-/** One core's channel. */
-export interface Channel {
+/** One core's channel, as the channelizer sees it: what `open()` returns, and its handlers and ids. */
+export interface Channel extends ProtocolChannel {
   /** What handles the channel's messages: a hypercore 9 `Peer` for a core's channel. */
   readonly handlers: unknown
   /** -1 once our side of the channel is closed. */

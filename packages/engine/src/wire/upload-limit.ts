@@ -105,6 +105,8 @@ class UploadLimit {
   #heldWrite: (() => void) | null = null
   /** Who waits for the backlog to fall below a count. */
   #belowWaiters: { count: number; resolve: () => void }[] = []
+  /** The highest `count` anyone waits for: a backlog at or above it has nobody to wake. */
+  #highestWaited = 0
 
   constructor(hooks: StreamInternals, limits: Required<UploadLimits>) {
     this.#hooks = hooks
@@ -138,6 +140,7 @@ class UploadLimit {
       this.#waiting.clear()
       this.#release()
       for (const { resolve } of this.#belowWaiters.splice(0)) resolve()
+      this.#highestWaited = 0
     }
   }
 
@@ -148,6 +151,7 @@ class UploadLimit {
 
   below(count: number): Promise<void> {
     if (this.backlog < count || this.#hooks.destroying) return Promise.resolve()
+    this.#highestWaited = Math.max(this.#highestWaited, count)
     return new Promise((resolve) => this.#belowWaiters.push({ count, resolve }))
   }
 
@@ -191,7 +195,7 @@ class UploadLimit {
     if (pending === 0) this.#pending.delete(channel)
     else this.#pending.set(channel, pending)
     if (this.#crowded === 0) this.#release()
-    if (this.#belowWaiters.length > 0) this.#wake()
+    if (this.backlog < this.#highestWaited) this.#wake()
   }
 
   #wake(): void {
@@ -202,6 +206,7 @@ class UploadLimit {
       else still.push(waiter)
     }
     this.#belowWaiters = still
+    this.#highestWaited = highest(still)
   }
 
   #release(): void {
@@ -211,4 +216,11 @@ class UploadLimit {
     // Not from inside an answer's callback: streamx may hand over the next chunk synchronously.
     queueMicrotask(held)
   }
+}
+
+/** The highest `count` of the waiters; 0 (nobody to wake) when there are none. */
+function highest(waiters: readonly { count: number }[]): number {
+  let max = 0
+  for (const { count } of waiters) max = Math.max(max, count)
+  return max
 }
