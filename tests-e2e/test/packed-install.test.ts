@@ -444,7 +444,9 @@ async function yarnInstall(
   ]
   await writeFile(join(dir, '.yarnrc.yml'), `${rc.join('\n')}\n`)
   await writeFile(join(dir, 'yarn.lock'), '')
-  return yarn(['install'], dir, 180_000)
+  // A new project's first install writes its lockfile. Yarn refuses to when it sees CI=true (as CI
+  // machines set it), so this first install says it may, as a user's does on their own machine.
+  return yarn(['install', '--no-immutable'], dir, 180_000)
 }
 
 /** npm as the tests run it: from its cache when it can, without its audit and funding requests. */
