@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run hypercore 9.12.0's own test suite (tape) on the hypercore the engine loads, twice: with the
-# engine's page tables in place (the engine imported first, as a user's program does) and with
-# memory-pager 1.5.0 (no engine): both must pass the same tests. Nothing of hypercore's is kept in
+# Run hypercore 9.12.0's own test suite (tape) on the hypercore the engine loads, three times: with
+# the engine's page tables in place (the engine imported first, as a user's program does), with every
+# core made by the engine's createHypercore (as a store makes them), and with memory-pager 1.5.0 (no
+# engine): all must pass the same tests. Nothing of hypercore's is kept in
 # this repository: its tests come from the registry tarball into a temporary folder.
 #
 #   bash tests-e2e/hypercore-suite/run.sh        (after pnpm build; needs the npm registry)
@@ -41,7 +42,17 @@ JSON
 npm install --silent --no-audit --no-fund >/dev/null
 
 # `require('../')`, `require('../..')` and `require('../lib/…')` in the tests reach the engine's hypercore.
-printf 'module.exports = require(%s)\n' "'$hypercore'" > suite/index.js
+# With ENGINE_CORES set (the third pass), `hypercore(…)` makes its cores with the engine's
+# createHypercore, as a store does: promise forms, and a new core's first puts one at a time.
+cat > suite/index.js <<JS
+const hypercore = require('$hypercore')
+const create = process.env.ENGINE_CORES ? globalThis.createEngineHypercore : null
+if (process.env.ENGINE_CORES && !create) throw new Error('run with --import ../engine-cores.mjs')
+function engineHypercore(storage, key, opts) { return create(storage, key, opts) }
+engineHypercore.prototype = hypercore.prototype
+module.exports = create ? Object.assign(engineHypercore, hypercore) : hypercore
+JS
+printf 'import { createHypercore } from %s\nglobalThis.createEngineHypercore = createHypercore\n' "'$engine'" > engine-cores.mjs
 mkdir suite/lib
 for f in bitfield tree-index; do printf 'module.exports = require(%s)\n' "'$hypercore/lib/$f'" > "suite/lib/$f.js"; done
 
@@ -53,6 +64,10 @@ node --import "$engine" -e "$check" PageTable
 node --import "$engine" ../node_modules/tape/bin/tape 'test/*.js' > ../with-engine.tap || true
 tail -n 5 ../with-engine.tap
 
+echo "== every core made by the engine's createHypercore"
+ENGINE_CORES=1 node --import ../engine-cores.mjs ../node_modules/tape/bin/tape 'test/*.js' > ../engine-cores.tap || true
+tail -n 5 ../engine-cores.tap
+
 echo "== with memory-pager 1.5.0 (no engine)"
 node -e "$check" Pager
 node ../node_modules/tape/bin/tape 'test/*.js' > ../stock.tap || true
@@ -62,9 +77,14 @@ tail -n 5 ../stock.tap
 # timeout", "seek ifAvailable multiple peers"); "chaos monkey randomized" makes a random number of them.
 # The page tables pass when every test fails exactly where memory-pager's run fails.
 failures() { awk '/^# /{t=$0} /^not ok/{sub(/^not ok [0-9]+ /, ""); print t " :: " $0}' "$1" | sort; }
-if diff <(failures ../stock.tap) <(failures ../with-engine.tap); then
-  echo "same results with the page tables as with memory-pager 1.5.0 ($(grep '^# ' ../with-engine.tap | grep -vc '^# \(tests\|pass\|fail\|ok\)') tests)"
-else
+tests() { grep '^# ' "$1" | grep -vc '^# \(tests\|pass\|fail\|ok\)'; }
+if ! diff <(failures ../stock.tap) <(failures ../with-engine.tap); then
   echo "the page tables change hypercore's test results (above: < memory-pager, > page tables)" >&2
   exit 1
 fi
+echo "same results with the page tables as with memory-pager 1.5.0 ($(tests ../with-engine.tap) tests)"
+if ! diff <(failures ../stock.tap) <(failures ../engine-cores.tap); then
+  echo "the engine's cores change hypercore's test results (above: < memory-pager, > createHypercore)" >&2
+  exit 1
+fi
+echo "same results with every core made by createHypercore ($(tests ../engine-cores.tap) tests)"

@@ -1,4 +1,5 @@
 import { modules } from '#node'
+import { withFirstPutsAlone } from './first-puts.js'
 import { withPromises } from './promise-core.js'
 import type { StorageFactory } from './storage-types.js'
 import type { Hypercore, HypercoreOptions, ProtocolOptions, ProtocolStream } from './types.js'
@@ -9,13 +10,16 @@ import type { Hypercore, HypercoreOptions, ProtocolOptions, ProtocolStream } fro
 export const bareHypercore = modules.hypercore
 export const HypercoreProtocol = modules.protocol
 
-/** A hypercore 9 core whose methods also return promises when called without a callback. */
+/**
+ * A hypercore 9 core whose methods also return promises when called without a callback, and whose
+ * first downloaded blocks are verified one after the other (see first-puts.ts).
+ */
 export function createHypercore<Block = Buffer>(
   storage: StorageFactory,
   key: Buffer | null,
   opts?: HypercoreOptions,
 ): Hypercore<Block> {
-  return withPromises<Block>(bareHypercore(storage, key, opts))
+  return withPromises<Block>(withFirstPutsAlone(bareHypercore(storage, key, opts)))
 }
 export const RandomAccessStorageClass = modules.storage
 export const randomAccessFile = modules.file
