@@ -79,6 +79,28 @@ test('a write to the connection carries at most MAX_COALESCED_BYTES (and one mes
   await peer.close()
 })
 
+test('with a connection that allocates (secret-stream), the messages are joined into its buffer', async () => {
+  // hyperswarm 4's connection encrypts a buffer from its own alloc() in place: no copy of ours.
+  class AllocatingConnection extends RecordingConnection {
+    readonly allocated: Buffer[] = []
+    alloc(length: number): Buffer {
+      const buffer = Buffer.alloc(length + 20).subarray(4, 4 + length)
+      this.allocated.push(buffer)
+      return buffer
+    }
+  }
+  const connection = new AllocatingConnection()
+  const { stream, peer } = peerOver(connection)
+  const sent = messages(50)
+  for (const m of sent) stream.write(m)
+  await tick()
+  await tick()
+  assert.equal(connection.writes.length, 1)
+  assert.equal(connection.writes[0], connection.allocated[0], 'the write is the buffer the connection allocated')
+  assert.deepEqual(connection.writes[0], Buffer.concat(sent))
+  await peer.close()
+})
+
 test('a full connection pauses the replication stream; every byte still arrives, in order', async () => {
   const connection = new RecordingConnection({ highWaterMark: 1024, hold: true })
   const { stream, peer } = peerOver(connection)
