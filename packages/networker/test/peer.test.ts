@@ -51,16 +51,33 @@ function peerOver(connection: RecordingConnection) {
   return { stream, peer }
 }
 
+/** A connection like hyperswarm 4's: `alloc()` hands out a buffer it would encrypt in place. */
+class AllocatingConnection extends RecordingConnection {
+  readonly allocated: Buffer[] = []
+
+  alloc(length: number): Buffer {
+    const buffer = Buffer.alloc(length + 20).subarray(4, 4 + length)
+    this.allocated.push(buffer)
+    return buffer
+  }
+}
+
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 const messages = (n: number, size = 100) => Array.from({ length: n }, (_, i) => Buffer.alloc(size, i % 256))
 
+/** A peer over `connection` whose replication stream emits `sent` in one turn, two turns ago. */
+async function afterEmitting(connection: RecordingConnection, sent: Buffer[]) {
+  const over = peerOver(connection)
+  for (const m of sent) over.stream.write(m)
+  await tick()
+  await tick()
+  return over
+}
+
 test('messages the replication stream emits in one turn reach the connection as one write', async () => {
   const connection = new RecordingConnection()
-  const { stream, peer } = peerOver(connection)
   const sent = messages(50)
-  for (const m of sent) stream.write(m)
-  await tick()
-  await tick()
+  const { peer } = await afterEmitting(connection, sent)
   assert.equal(connection.writes.length, 1, 'one write for the 50 messages')
   assert.deepEqual(Buffer.concat(connection.writes), Buffer.concat(sent))
   await peer.close()
@@ -68,11 +85,8 @@ test('messages the replication stream emits in one turn reach the connection as 
 
 test('a write to the connection carries at most MAX_COALESCED_BYTES (and one message more)', async () => {
   const connection = new RecordingConnection()
-  const { stream, peer } = peerOver(connection)
   const sent = messages(300, 1100) // about 5 × 64 KiB
-  for (const m of sent) stream.write(m)
-  await tick()
-  await tick()
+  const { peer } = await afterEmitting(connection, sent)
   assert.ok(connection.writes.length > 1 && connection.writes.length < 10, `${connection.writes.length} writes`)
   for (const w of connection.writes) assert.ok(w.byteLength < MAX_COALESCED_BYTES + 1100)
   assert.deepEqual(Buffer.concat(connection.writes), Buffer.concat(sent))
@@ -80,21 +94,9 @@ test('a write to the connection carries at most MAX_COALESCED_BYTES (and one mes
 })
 
 test('with a connection that allocates (secret-stream), the messages are joined into its buffer', async () => {
-  // hyperswarm 4's connection encrypts a buffer from its own alloc() in place: no copy of ours.
-  class AllocatingConnection extends RecordingConnection {
-    readonly allocated: Buffer[] = []
-    alloc(length: number): Buffer {
-      const buffer = Buffer.alloc(length + 20).subarray(4, 4 + length)
-      this.allocated.push(buffer)
-      return buffer
-    }
-  }
   const connection = new AllocatingConnection()
-  const { stream, peer } = peerOver(connection)
   const sent = messages(50)
-  for (const m of sent) stream.write(m)
-  await tick()
-  await tick()
+  const { peer } = await afterEmitting(connection, sent)
   assert.equal(connection.writes.length, 1)
   assert.equal(connection.writes[0], connection.allocated[0], 'the write is the buffer the connection allocated')
   assert.deepEqual(connection.writes[0], Buffer.concat(sent))
@@ -103,11 +105,8 @@ test('with a connection that allocates (secret-stream), the messages are joined 
 
 test('a full connection pauses the replication stream; every byte still arrives, in order', async () => {
   const connection = new RecordingConnection({ highWaterMark: 1024, hold: true })
-  const { stream, peer } = peerOver(connection)
   const sent = messages(200, 1000)
-  for (const m of sent) stream.write(m)
-  await tick()
-  await tick()
+  const { stream, peer } = await afterEmitting(connection, sent)
   assert.equal(connection.writes.length, 1, 'the first write is held: the connection is full')
   assert.ok(stream.isPaused(), 'the replication stream waits for the connection to drain')
   while (Buffer.concat(connection.writes).byteLength < 200 * 1000) {
