@@ -51,6 +51,11 @@ export interface SwarmConnection extends Duplex {
   readonly publicKey: Buffer
   readonly remotePublicKey: Buffer
   readonly isInitiator: boolean
+  /**
+   * secret-stream 6: a buffer of `length` bytes that `write()` encrypts where it lies, inside the
+   * frame it allocated around it, instead of copying it into one. Absent on other transports.
+   */
+  alloc?(length: number): Buffer
 }
 
 /** What hyperswarm knows of a peer, handed over with each connection. */

@@ -126,11 +126,6 @@ function sendCoalesced(stream: ProtocolStream, connection: SwarmConnection): voi
   })
 }
 
-/** hyperswarm 4's connection (secret-stream 6): a buffer that `write` encrypts where it lies. */
-interface AllocatingConnection {
-  alloc(length: number): Buffer
-}
-
 /**
  * `chunks` as one buffer of `bytes`: one the connection allocated when it can, which secret-stream
  * then encrypts in place (its frame header and tag are around it), instead of a buffer of ours it
@@ -138,9 +133,8 @@ interface AllocatingConnection {
  * one allocation and one copy of each 64 KiB fewer.
  */
 function joined(chunks: Buffer[], bytes: number, connection: SwarmConnection): Buffer {
-  const alloc = (connection as Partial<AllocatingConnection>).alloc
-  if (typeof alloc !== 'function') return Buffer.concat(chunks, bytes)
-  const data = alloc.call(connection, bytes)
+  if (!connection.alloc) return Buffer.concat(chunks, bytes)
+  const data = connection.alloc(bytes)
   let offset = 0
   for (const chunk of chunks) {
     data.set(chunk, offset)
